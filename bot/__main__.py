@@ -1,0 +1,104 @@
+"""``horoscope-bot`` / ``python -m bot``: run, migrate, generate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+import structlog
+
+from bot.logs import configure_logging
+from services.config import DatabaseSettings, Settings, SettingsError, load_settings
+from services.zodiac import parse_sign
+
+log = structlog.get_logger("bot")
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="horoscope-bot", description="Zodiac horoscope bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="apply migrations (unless AUTO_MIGRATE=false) and run the bot")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+    generate = commands.add_parser("generate", help="run the daily generation once and exit")
+    generate.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    generate.add_argument("--sign", help="one sign (English key or localized name)")
+    generate.add_argument("--force", action="store_true", help="replace texts already stored")
+    return parser.parse_args(argv)
+
+
+def _secrets(settings: Settings) -> list[str]:
+    from sqlalchemy.engine import make_url
+
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.openai_api_key is not None:
+        secrets.append(settings.openai_api_key.get_secret_value())
+    password = make_url(settings.database_url).password
+    if password:
+        secrets.append(str(password))
+    return secrets
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse_args(argv)
+    try:
+        if args.command == "migrate":
+            db_settings = DatabaseSettings()
+            configure_logging()
+            from db.migrations import upgrade
+
+            upgrade(db_settings.database_url)
+            return 0
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"horoscope-bot: configuration error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format.value, _secrets(settings))
+
+    if settings.auto_migrate:
+        from db.migrations import upgrade
+
+        upgrade(settings.database_url)
+    if args.command == "run":
+        from bot.app import run_polling
+
+        asyncio.run(run_polling(settings))
+        return 0
+    return asyncio.run(_generate(settings, args))
+
+
+async def _generate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import create_services
+    from services.scheduler import generate_daily_horoscopes
+
+    signs = None
+    if args.sign:
+        sign = parse_sign(args.sign)
+        if sign is None:
+            print(f"horoscope-bot: unknown sign {args.sign!r}", file=sys.stderr)
+            return 2
+        signs = [sign]
+    services = create_services(settings)
+    try:
+        report = await generate_daily_horoscopes(
+            services.cache,
+            day=args.date,
+            signs=signs,
+            force=args.force,
+            retry_delays=settings.daily_retry_delays,
+            cleanup=args.date is None and signs is None,
+        )
+    finally:
+        await services.close()
+    print(
+        f"{report.day}: generated {len(report.generated)}, already present "
+        f"{len(report.present)}, failed {len(report.failed)}"
+        + (f" ({', '.join(s.value for s in report.failed)})" if report.failed else "")
+    )
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

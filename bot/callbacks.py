@@ -1,0 +1,16 @@
+"""Callback data. Forged or stale data fails CallbackData validation and is answered by the
+fallback router instead of reaching a handler."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+from services.zodiac import ZodiacSign
+
+
+class SignCallback(CallbackData, prefix="sign"):
+    sign: ZodiacSign
+
+
+class MenuCallback(CallbackData, prefix="menu"):
+    pass

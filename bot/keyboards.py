@@ -1,0 +1,34 @@
+"""Inline keyboards, built with aiogram's InlineKeyboardBuilder."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import MenuCallback, SignCallback
+from bot.texts import Texts
+from services.zodiac import ZODIAC_SIGNS, ZodiacSign
+
+
+def signs_keyboard(language: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for info in ZODIAC_SIGNS.values():
+        builder.button(
+            text=f"{info.emoji} {info.name(language)}", callback_data=SignCallback(sign=info.key)
+        )
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+def back_keyboard(texts: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.all_signs, callback_data=MenuCallback())
+    return builder.as_markup()
+
+
+def retry_keyboard(texts: Texts, sign: ZodiacSign) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.try_again, callback_data=SignCallback(sign=sign))
+    builder.button(text=texts.all_signs, callback_data=MenuCallback())
+    builder.adjust(1)
+    return builder.as_markup()

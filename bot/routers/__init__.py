@@ -1,0 +1,9 @@
+"""Routers, in the order the dispatcher tries them (the fallback router comes last)."""
+
+from aiogram import Router
+
+from bot.routers import admin, fallback, horoscope, start
+
+
+def all_routers() -> list[Router]:
+    return [start.router, horoscope.router, admin.router, fallback.router]

@@ -1,0 +1,39 @@
+"""A tap on a sign: answer the button, then show today's horoscope."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import SignCallback
+from bot.keyboards import back_keyboard, retry_keyboard
+from bot.render import horoscope_message
+from bot.replies import answer_callback, show
+from bot.texts import Texts
+from services.horoscope_cache import HoroscopeCacheService
+from services.zodiac import ZODIAC_SIGNS
+
+router = Router(name="horoscope")
+
+
+@router.callback_query(SignCallback.filter())
+async def show_horoscope(
+    query: CallbackQuery,
+    callback_data: SignCallback,
+    cache: HoroscopeCacheService,
+    session: AsyncSession,
+    texts: Texts,
+    language: str,
+) -> None:
+    await answer_callback(query)
+    sign = callback_data.sign
+    name = ZODIAC_SIGNS[sign].name(language)
+    if not cache.is_warm(sign):
+        await show(query, texts.preparing.format(sign=name))
+    text = await cache.get_horoscope(sign, session)
+    if text is None:
+        await show(query, texts.apology.format(sign=name), retry_keyboard(texts, sign))
+        return
+    message = horoscope_message(sign, cache.today(), text, texts, language)
+    await show(query, message, back_keyboard(texts))

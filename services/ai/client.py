@@ -1,0 +1,161 @@
+"""AIService: one call writes one horoscope, through an OpenAI-compatible API or offline.
+
+There is exactly one retry layer, ours (``services.generation``): the ``openai`` client is
+built with ``max_retries=0`` and an explicit timeout so retries never multiply.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+import openai
+import structlog
+
+from services.ai.errors import GenerationError
+from services.ai.offline import generate_offline_horoscope
+from services.ai.text import normalize_horoscope
+from services.config import Settings
+from services.zodiac import ZODIAC_SIGNS, ZodiacSign
+
+log = structlog.get_logger(__name__)
+
+_RETRYABLE_STATUS = frozenset({408, 409, 429})
+_QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
+
+_MONTHS_RU = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+_WEEKDAYS_RU = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+
+SYSTEM_PROMPT = {
+    "ru": (
+        "Ты — опытный и тёплый астролог, который пишет ежедневные гороскопы для Telegram-бота. "
+        "Пиши на русском языке, обычным текстом без HTML, Markdown, эмодзи и заголовков. "
+        "Объём 500–900 символов, 2–4 коротких абзаца. Будь конкретным: настроение дня, работа и "
+        "деньги, отношения, самочувствие и один практичный совет. Без мрачных предсказаний, "
+        "без медицинских и финансовых гарантий."
+    ),
+    "en": (
+        "You are an experienced, warm astrologer writing daily horoscopes for a Telegram bot. "
+        "Write in English, plain text only: no HTML, no Markdown, no emoji, no headings. "
+        "500-900 characters in 2-4 short paragraphs. Be specific: the mood of the day, work and "
+        "money, relationships, wellbeing and one practical piece of advice. No gloomy "
+        "predictions, no medical or financial promises."
+    ),
+}
+
+
+def build_user_prompt(sign: ZodiacSign, day: date, language: str) -> str:
+    info = ZODIAC_SIGNS[sign]
+    if language == "ru":
+        when = f"{_WEEKDAYS_RU[day.weekday()]}, {day.day} {_MONTHS_RU[day.month - 1]} {day.year}"
+        return f"Напиши гороскоп на сегодня ({when}) для знака {info.name_ru} ({info.dates_ru})."
+    when = day.strftime("%A, %d %B %Y")
+    return f"Write today's horoscope ({when}) for {info.name_en} ({info.dates_en})."
+
+
+class HoroscopeWriter(Protocol):
+    """Anything that turns (sign, day, language) into raw text, raising GenerationError."""
+
+    async def write(self, sign: ZodiacSign, day: date, language: str) -> str | None: ...
+
+    async def close(self) -> None: ...
+
+
+class OfflineWriter:
+    async def write(self, sign: ZodiacSign, day: date, language: str) -> str | None:
+        return generate_offline_horoscope(sign, day, language)
+
+    async def close(self) -> None:
+        return None
+
+
+class OpenAIWriter:
+    def __init__(self, *, api_key: str, base_url: str | None, model: str, timeout: float) -> None:
+        self._client = openai.AsyncOpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
+        )
+        self._model = model
+
+    async def write(self, sign: ZodiacSign, day: date, language: str) -> str | None:
+        try:
+            response = await self._client.chat.completions.create(
+                model=self._model,
+                messages=[
+                    {"role": "system", "content": SYSTEM_PROMPT[language]},
+                    {"role": "user", "content": build_user_prompt(sign, day, language)},
+                ],
+                temperature=0.9,
+                max_tokens=700,
+            )
+        except openai.APIError as error:
+            raise classify_openai_error(error) from error
+        if not response.choices:
+            return None
+        return response.choices[0].message.content
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+def classify_openai_error(error: openai.APIError) -> GenerationError:
+    """Retry connection errors, timeouts, 408/409/429 and 5xx; fail fast on the rest and on
+    an exhausted quota (a 429 that waiting will not fix)."""
+    if isinstance(error, openai.APIConnectionError):  # includes APITimeoutError
+        kind = "timeout" if isinstance(error, openai.APITimeoutError) else "connection error"
+        return GenerationError(f"LLM {kind}", retryable=True)
+    if isinstance(error, openai.APIStatusError):
+        status = error.status_code
+        if error.code in _QUOTA_CODES:
+            return GenerationError(f"LLM quota exhausted ({status})", retryable=False, alert=True)
+        if status in _RETRYABLE_STATUS or status >= 500:
+            return GenerationError(f"LLM HTTP {status}", retryable=True)
+        return GenerationError(
+            f"LLM HTTP {status}: {error.message[:200]}",
+            retryable=False,
+            alert=status in (401, 403, 404),
+        )
+    return GenerationError(f"LLM error: {type(error).__name__}", retryable=False)
+
+
+class AIService:
+    """Writes one horoscope per call and guarantees what it returns is usable."""
+
+    def __init__(self, writer: HoroscopeWriter, *, name: str) -> None:
+        self._writer = writer
+        self.name = name
+
+    async def generate_horoscope(self, sign: ZodiacSign, day: date, language: str) -> str:
+        raw = await self._writer.write(sign, day, language)
+        try:
+            return normalize_horoscope(raw)
+        except ValueError as error:
+            raise GenerationError(str(error), retryable=True) from None
+
+    async def close(self) -> None:
+        await self._writer.close()
+
+
+def create_ai_service(settings: Settings | None) -> AIService:
+    if settings is not None and settings.openai_api_key is not None:
+        writer = OpenAIWriter(
+            api_key=settings.openai_api_key.get_secret_value(),
+            base_url=settings.openai_base_url,
+            model=settings.openai_model,
+            timeout=settings.openai_timeout,
+        )
+        return AIService(writer, name=f"openai:{settings.openai_model}")
+    return AIService(OfflineWriter(), name="offline")
+
+
+_instance: AIService | None = None
+
+
+def get_ai_service(settings: Settings | None = None) -> AIService:
+    """The process's AIService, created on first use (offline when no key is configured)."""
+    global _instance
+    if _instance is None:
+        _instance = create_ai_service(settings)
+    return _instance

@@ -1,0 +1,156 @@
+"""The midnight job: write the day's twelve horoscopes and drop the old ones.
+
+``generate_daily_horoscopes`` is also what ``/regen`` and ``horoscope-bot generate`` run,
+through the same cache service and so the same per-sign locks as on-demand generation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from datetime import time as time_of_day
+from typing import Any
+
+import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from services.config import DEFAULT_GENERATION_TIME, DEFAULT_TIMEZONE
+from services.horoscope_cache import (
+    HoroscopeCacheService,
+    Outcome,
+    SignResult,
+    get_horoscope_cache_service,
+)
+from services.zodiac import ZodiacSign
+
+log = structlog.get_logger(__name__)
+
+JOB_ID = "generate_daily_horoscopes"
+DEFAULT_DAILY_DELAYS: tuple[float, ...] = (300.0, 600.0, 1800.0)
+
+Progress = Callable[[SignResult], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class DailyReport:
+    day: date
+    results: dict[ZodiacSign, SignResult] = field(default_factory=dict)
+    deleted: int = 0
+    seconds: float = 0.0
+
+    def signs(self, outcome: Outcome) -> list[ZodiacSign]:
+        return [sign for sign, result in self.results.items() if result.outcome is outcome]
+
+    @property
+    def generated(self) -> list[ZodiacSign]:
+        return self.signs(Outcome.GENERATED)
+
+    @property
+    def present(self) -> list[ZodiacSign]:
+        return self.signs(Outcome.PRESENT)
+
+    @property
+    def failed(self) -> list[ZodiacSign]:
+        return self.signs(Outcome.FAILED)
+
+
+async def generate_daily_horoscopes(
+    cache: HoroscopeCacheService | None = None,
+    *,
+    day: date | None = None,
+    signs: Iterable[ZodiacSign] | None = None,
+    force: bool = False,
+    retry_delays: Sequence[float] = DEFAULT_DAILY_DELAYS,
+    cleanup: bool = True,
+    progress: Progress | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> DailyReport:
+    """Generate every missing sign for ``day`` (default: today in TIMEZONE).
+
+    One pass over all signs, then, while some failed with a retryable error, wait the next
+    delay and try just those again: a failing sign never holds the others back.
+    """
+    cache = cache or get_horoscope_cache_service()
+    day = day or cache.today()
+    report = DailyReport(day)
+    started = time.perf_counter()
+    log.info("daily.start", day=day.isoformat(), force=force)
+    if cleanup:
+        try:
+            report.deleted = await cache.delete_before(day)
+        except Exception as error:
+            log.warning("daily.cleanup_failed", error=repr(error))
+
+    pending = list(dict.fromkeys(signs or ZodiacSign))
+    for delay in (None, *retry_delays):
+        if delay is not None:
+            if not pending:
+                break
+            log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
+            await sleep(delay)
+        for sign in pending:
+            try:
+                result = await cache.ensure(sign, day, force=force)
+            except Exception as error:  # the database, most likely: try again later
+                log.warning("daily.sign_crashed", sign=sign.value, error=repr(error))
+                result = SignResult(sign, Outcome.FAILED, 1, repr(error))
+            previous = report.results.get(sign)
+            attempts = result.attempts + (previous.attempts if previous else 0)
+            report.results[sign] = SignResult(
+                sign, result.outcome, attempts, result.error, result.retryable, result.alert
+            )
+            log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
+            if progress is not None:
+                await progress(report.results[sign])
+        pending = [
+            sign
+            for sign in pending
+            if report.results[sign].outcome is Outcome.FAILED and report.results[sign].retryable
+        ]
+
+    report.seconds = time.perf_counter() - started
+    log.info(
+        "daily.done",
+        day=day.isoformat(),
+        generated=len(report.generated),
+        present=len(report.present),
+        failed=[s.value for s in report.failed],
+        deleted=report.deleted,
+        seconds=round(report.seconds, 3),
+    )
+    return report
+
+
+def get_scheduler(
+    cache: HoroscopeCacheService | None = None,
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+    at: time_of_day = DEFAULT_GENERATION_TIME,
+    retry_delays: Sequence[float] = DEFAULT_DAILY_DELAYS,
+    extra_job_kwargs: dict[str, Any] | None = None,
+) -> AsyncIOScheduler:
+    """A new (not yet started) scheduler holding the daily job at ``at`` in ``timezone``.
+
+    The dispatcher's startup hook starts it on the running loop; the shutdown hook stops it.
+    """
+    scheduler = AsyncIOScheduler(timezone=timezone)
+    scheduler.add_job(
+        generate_daily_horoscopes,
+        CronTrigger(hour=at.hour, minute=at.minute, timezone=timezone),
+        id=JOB_ID,
+        name="Generate today's 12 horoscopes",
+        kwargs={
+            "cache": cache or get_horoscope_cache_service(),
+            "retry_delays": tuple(retry_delays),
+            **(extra_job_kwargs or {}),
+        },
+        replace_existing=True,
+        misfire_grace_time=3600,
+        coalesce=True,
+        max_instances=1,
+    )
+    return scheduler
