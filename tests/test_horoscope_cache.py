@@ -1,0 +1,263 @@
+"""HoroscopeCacheService against real databases and a real HTTP LLM stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import create_services
+from db.models import HoroscopeCache, HoroscopeView
+from services.clock import Clock
+from services.config import Settings
+from services.horoscope_cache import HoroscopeCacheService, get_horoscope_cache_service
+from services.zodiac import ZodiacSign
+from tests.standins.openai_api import FakeOpenAI, Reply
+
+
+def llm_settings(
+    make_settings: Callable[..., Settings], fake_openai: FakeOpenAI, **kw: object
+) -> Settings:
+    return make_settings(openai_api_key="sk-test", openai_base_url=fake_openai.base_url, **kw)
+
+
+async def stored(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[tuple[str, date], str]:
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(
+                HoroscopeCache.zodiac_sign, HoroscopeCache.horoscope_date, HoroscopeCache.content
+            )
+        )
+        return {(sign, day): content for sign, day, content in rows}
+
+
+async def views(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[tuple[str, date], int]:
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(HoroscopeView.zodiac_sign, HoroscopeView.view_date, HoroscopeView.view_count)
+        )
+        return {(sign, day): count for sign, day, count in rows}
+
+
+def test_default_service_has_twelve_fixed_locks() -> None:
+    service = get_horoscope_cache_service()
+    assert len(service._locks) == 12
+    assert set(service._locks) == set(ZodiacSign)
+    assert type(service._locks) is dict
+
+
+def test_locks_survive_two_event_loops() -> None:
+    """A contended lock binds to its loop; the service must work in a second asyncio.run."""
+    service = HoroscopeCacheService()
+
+    async def contend() -> int:
+        lock = service._lock(ZodiacSign.LEO)
+        entered = 0
+
+        async def hold() -> None:
+            nonlocal entered
+            async with lock:
+                entered += 1
+                await asyncio.sleep(0)
+
+        await asyncio.gather(*(hold() for _ in range(5)))
+        return entered
+
+    assert asyncio.run(contend()) == 5
+    assert asyncio.run(contend()) == 5
+
+
+async def test_cold_stampede_makes_one_llm_call(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    services = create_services(llm_settings(make_settings, fake_openai))
+    fake_openai.gate = asyncio.Event()
+
+    async def tap() -> str | None:
+        async with sessionmaker() as session:
+            return await services.cache.get_horoscope("leo", session)
+
+    taps = [asyncio.create_task(tap()) for _ in range(100)]
+    await fake_openai.wait_calls(1)
+    fake_openai.gate.set()
+    answers = await asyncio.gather(*taps)
+    await services.close()
+
+    assert len(fake_openai.calls) == 1
+    assert len(answers) == 100 and len(set(answers)) == 1 and answers[0]
+    rows = await stored(sessionmaker)
+    assert list(rows.values()) == [answers[0]]
+    assert sum((await views(sessionmaker)).values()) == 100
+
+
+async def test_warm_tap_touches_no_database(
+    make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    services = create_services(make_settings())
+    async with sessionmaker() as session:
+        first = await services.cache.get_horoscope("aries", session)
+    assert services.cache.is_warm("aries")
+
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(services.engine.sync_engine, "before_cursor_execute", count)
+    async with sessionmaker() as session:
+        again = [await services.cache.get_horoscope("aries", session) for _ in range(50)]
+    event.remove(services.engine.sync_engine, "before_cursor_execute", count)
+    await services.close()
+    assert again == [first] * 50
+    assert statements == []
+
+
+async def test_k_taps_give_k_views_after_flush_and_after_stop(
+    make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    services = create_services(make_settings(view_flush_seconds=3600))
+    cache = services.cache
+    async with sessionmaker() as session:
+        for sign, k in ((ZodiacSign.ARIES, 7), (ZodiacSign.PISCES, 3)):
+            for _ in range(k):
+                assert await cache.get_horoscope(sign, session)
+    assert await cache.views.flush() == 10
+    today = cache.today()
+    assert await views(sessionmaker) == {("aries", today): 7, ("pisces", today): 3}
+
+    async with sessionmaker() as session:
+        for _ in range(5):
+            await cache.get_horoscope(ZodiacSign.ARIES, session)
+    await services.close()  # graceful stop: the final flush
+    assert await views(sessionmaker) == {("aries", today): 12, ("pisces", today): 3}
+
+
+async def test_failed_flush_keeps_the_counts(
+    make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    services = create_services(make_settings())
+    cache = services.cache
+    today = cache.today()
+    cache.views.count("leo", today)
+    cache.views.count("leo", today)
+    # Point the counter at a database that cannot be reached, then back.
+    from db.engine import create_engine, create_sessionmaker
+
+    dead = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    real_maker = cache.views._sessionmaker
+    cache.views._sessionmaker = create_sessionmaker(dead)
+    with pytest.raises(OSError):
+        await cache.views.flush()
+    assert cache.views.pending == 2
+    cache.views._sessionmaker = real_maker
+    assert await cache.views.flush() == 2
+    assert await views(sessionmaker) == {("leo", today): 2}
+    await dead.dispose()
+    await services.close()
+
+
+async def test_today_is_the_moscow_date_on_a_utc_host(
+    make_settings: Callable[..., Settings],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time as time_module
+
+    monkeypatch.setenv("TZ", "UTC")
+    time_module.tzset()
+    instant = datetime(2026, 3, 9, 21, 0, 30, tzinfo=UTC)  # 00:00:30 on the 10th in Moscow
+    settings = make_settings(timezone="Europe/Moscow")
+    services = create_services(settings, clock=Clock(settings.tz, now=lambda: instant))
+    from services.scheduler import generate_daily_horoscopes
+
+    report = await generate_daily_horoscopes(services.cache, retry_delays=())
+    assert report.day == date(2026, 3, 10)
+    async with sessionmaker() as session:
+        text = await services.cache.get_horoscope("virgo", session)
+    await services.close()
+    rows = await stored(sessionmaker)
+    assert {day for _, day in rows} == {date(2026, 3, 10)}
+    assert rows[("virgo", date(2026, 3, 10))] == text
+    assert await views(sessionmaker) == {("virgo", date(2026, 3, 10)): 1}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [Reply(content=None), Reply(content=""), Reply(content="   \n  "), Reply(content="<b></b>")],
+    ids=["null", "empty", "whitespace", "only-markup"],
+)
+async def test_unusable_llm_output_is_never_cached(
+    reply: Reply,
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    services = create_services(llm_settings(make_settings, fake_openai, on_demand_retry_delays="0"))
+    fake_openai.default = reply
+    async with sessionmaker() as session:
+        assert await services.cache.get_horoscope("leo", session) is None
+    await services.close()
+    assert len(fake_openai.calls) == 2  # first attempt + one retry for one delay
+    assert await stored(sessionmaker) == {}
+    assert await views(sessionmaker) == {}
+
+
+async def test_hostile_and_oversize_output_is_cleaned_and_bounded(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    services = create_services(llm_settings(make_settings, fake_openai))
+    fake_openai.script.extend(
+        [
+            Reply(content="<b>unclosed & <script>alert(1)</script> Stars smile on you."),
+            Reply(content="A fine day is ahead of you. " * 220),  # 6160 characters
+        ]
+    )
+    async with sessionmaker() as session:
+        hostile = await services.cache.get_horoscope("leo", session)
+        long = await services.cache.get_horoscope("virgo", session)
+    await services.close()
+    assert hostile == "unclosed & alert(1) Stars smile on you."
+    assert long is not None and len(long) <= 3500 and long.endswith(".")
+    assert (await stored(sessionmaker))[("virgo", services.cache.today())] == long
+
+
+async def test_llm_down_exact_attempts_then_recovery(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    services = create_services(
+        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.02,0.03")
+    )
+    fake_openai.default = Reply(status=503)
+    async with sessionmaker() as session:
+        assert await services.cache.get_horoscope("leo", session) is None
+        assert len(fake_openai.calls) == 4  # 1 + one per delay
+
+        fake_openai.default = Reply(status=401)  # fatal: not retried
+        assert await services.cache.get_horoscope("leo", session) is None
+        assert len(fake_openai.calls) == 5
+
+        fake_openai.default = Reply(status=429, error_code="insufficient_quota")
+        assert await services.cache.get_horoscope("leo", session) is None
+        assert len(fake_openai.calls) == 6
+
+        fake_openai.default = Reply(status=429)  # a plain rate limit is retried
+        assert await services.cache.get_horoscope("leo", session) is None
+        assert len(fake_openai.calls) == 10
+
+        fake_openai.default = Reply(content="Recovered: the stars are back.")
+        assert (
+            await services.cache.get_horoscope("leo", session) == "Recovered: the stars are back."
+        )
+        assert len(fake_openai.calls) == 11
+    await services.close()
