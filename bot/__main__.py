@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _generate(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import create_services
+    from services.runtime import create_services
     from services.scheduler import generate_daily_horoscopes
 
     signs = None

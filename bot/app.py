@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -15,18 +14,15 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, ErrorEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware
 from bot.routers import all_routers
 from bot.texts import get_texts
-from db.engine import create_engine, create_sessionmaker, safe_url
-from services.ai import AIService, create_ai_service
+from db.engine import create_sessionmaker, safe_url
 from services.clock import Clock
 from services.config import Settings
-from services.horoscope_cache import HoroscopeCacheService
+from services.runtime import Services, create_services
 from services.scheduler import generate_daily_horoscopes, get_scheduler
-from services.stats import ViewCounter
 
 log = structlog.get_logger(__name__)
 
@@ -39,37 +35,6 @@ def create_bot(settings: Settings) -> Bot:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
-
-
-@dataclass
-class Services:
-    """What the bot's process owns besides the Bot and Dispatcher; closed by :meth:`close`."""
-
-    settings: Settings
-    engine: AsyncEngine
-    ai: AIService
-    cache: HoroscopeCacheService
-    background: set[asyncio.Task[Any]] = field(default_factory=set)
-
-    async def close(self) -> None:
-        await self.cache.close()  # final view flush
-        await self.ai.close()
-        await self.engine.dispose()
-
-
-def create_services(settings: Settings, *, clock: Clock | None = None) -> Services:
-    engine = create_engine(settings.database_url)
-    sessionmaker = create_sessionmaker(engine)
-    ai = create_ai_service(settings)
-    cache = HoroscopeCacheService(
-        ai=ai,
-        sessionmaker=sessionmaker,
-        clock=clock or Clock(settings.tz),
-        language=settings.language.value,
-        on_demand_retry_delays=settings.on_demand_retry_delays,
-        views=ViewCounter(sessionmaker, interval=settings.view_flush_seconds),
-    )
-    return Services(settings=settings, engine=engine, ai=ai, cache=cache)
 
 
 def create_dispatcher(settings: Settings, services: Services) -> Dispatcher:
@@ -126,7 +91,17 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
     task.add_done_callback(services.background.discard)
 
 
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
 async def on_shutdown(dispatcher: Dispatcher, services: Services) -> None:
+    # Polling has stopped taking updates; let the handlers already running finish (bounded),
+    # so their views are counted before the final flush. aiogram keeps them in a private set.
+    in_flight: set[asyncio.Task[Any]] = set(getattr(dispatcher, "_handle_update_tasks", ()))
+    if in_flight:
+        _, late = await asyncio.wait(in_flight, timeout=SHUTDOWN_GRACE_SECONDS)
+        if late:
+            log.warning("bot.handlers_abandoned", count=len(late))
     scheduler: AsyncIOScheduler | None = dispatcher.workflow_data.pop("scheduler", None)
     if scheduler is not None and scheduler.running:
         scheduler.shutdown(wait=False)
@@ -158,18 +133,35 @@ async def on_error(event: ErrorEvent, bot: Bot, texts: Any = None) -> bool:
     return True
 
 
-async def run_polling(settings: Settings, *, clock: Clock | None = None) -> None:
-    services = create_services(settings, clock=clock)
-    bot = create_bot(settings)
-    dp = create_dispatcher(settings, services)
-    try:
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dp.start_polling(
-            bot,
-            allowed_updates=dp.resolve_used_update_types(),
-            tasks_concurrency_limit=settings.max_concurrent_updates,
-            handle_signals=True,
-            close_bot_session=True,
-        )
-    finally:
-        await services.close()
+class BotApp:
+    """One bot process: services, Bot and Dispatcher, wired from settings."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.services = create_services(settings, clock=clock)
+        self.bot = create_bot(settings)
+        self.dp = create_dispatcher(settings, self.services)
+
+    async def run_polling(self, *, handle_signals: bool = True) -> None:
+        """Poll until stopped (SIGTERM/SIGINT or :meth:`stop`), then close everything.
+
+        Stopping runs the shutdown hook (final view flush, scheduler stop) before returning.
+        """
+        try:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            await self.dp.start_polling(
+                self.bot,
+                allowed_updates=self.dp.resolve_used_update_types(),
+                tasks_concurrency_limit=self.settings.max_concurrent_updates,
+                handle_signals=handle_signals,
+                close_bot_session=True,
+            )
+        finally:
+            await self.services.close()
+
+    async def stop(self) -> None:
+        await self.dp.stop_polling()
+
+
+async def run_polling(settings: Settings) -> None:
+    await BotApp(settings).run_polling()

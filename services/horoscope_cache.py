@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,6 +34,19 @@ log = structlog.get_logger(__name__)
 DEFAULT_ON_DEMAND_DELAYS: tuple[float, ...] = (5.0, 10.0, 30.0)
 
 Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
+
+
+async def shielded(work: Coroutine[Any, Any, T]) -> T:
+    """Await ``work`` in a task that a cancellation of the caller does not interrupt."""
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(_log_orphan_failure)
+    return await asyncio.shield(task)
+
+
+def _log_orphan_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("db.shielded_task_failed", error=repr(task.exception()))
 
 
 class Outcome(StrEnum):
@@ -140,26 +154,30 @@ class HoroscopeCacheService:
             if not force:
                 text = self._remembered(sign, day)
                 if text is None:
-                    async with self._session() as session:
-                        text = await repositories.get_content(session, sign, day)
+                    text = await self._in_session(
+                        lambda session: repositories.get_content(session, sign, day)
+                    )
                 if text is not None:
                     self._remember(sign, day, text)
                     return SignResult(sign, Outcome.PRESENT)
             result, text = await self._write(sign, day, retry_delays)
             if text is None:
                 return result
-            async with self._session() as session:
-                text = await self._store(session, sign, day, text, replace=force, strict=True)
+            new_text = text
+            text = await self._in_session(
+                lambda session: repositories.save_content(
+                    session, sign, day, new_text, replace=force
+                )
+            )
             self._remember(sign, day, text)
             return result
 
     async def delete_before(self, day: date) -> int:
-        async with self._session() as session, session.begin():
-            return await repositories.delete_before(session, day)
+        return await self._in_session(lambda session: repositories.delete_before(session, day))
 
     async def stored_signs(self, day: date) -> set[str]:
-        async with self._session() as session:
-            return await repositories.signs_on(session, day, [s.value for s in ZodiacSign])
+        signs = [s.value for s in ZodiacSign]
+        return await self._in_session(lambda session: repositories.signs_on(session, day, signs))
 
     async def close(self) -> None:
         await self.views.stop()
@@ -188,10 +206,25 @@ class HoroscopeCacheService:
         if current is None or current[0] <= day:
             self._memory[sign] = (day, text)
 
-    def _session(self) -> AsyncSession:
+    async def _in_session(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Run ``work`` in a session of its own and commit, shielded from cancellation.
+
+        Stopping the bot cancels background jobs. A database call cancelled half-way can
+        leave its connection holding a transaction (on SQLite: the write lock, so nothing
+        else could write, not even the final view flush). Shielded, the statement and the
+        commit finish and the connection goes back to the pool cleanly.
+        """
         if self._sessionmaker is None:
             raise RuntimeError("HoroscopeCacheService was built without a database")
-        return self._sessionmaker()
+        sessionmaker = self._sessionmaker
+
+        async def run() -> T:
+            async with sessionmaker() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+
+        return await shielded(run())
 
     @property
     def ai(self) -> AIService:
@@ -254,18 +287,15 @@ class HoroscopeCacheService:
         text: str,
         *,
         replace: bool,
-        strict: bool = False,
     ) -> str:
         """Save and return the stored text. A tap still gets its text when the database is
-        down (``strict=False``): it is kept in memory and the job stores it later."""
+        down: it is kept in memory and the job stores it later."""
         try:
             stored = await repositories.save_content(session, sign, day, text, replace=replace)
             await session.commit()
             return stored
         except SQLAlchemyError as error:
             await _quiet_rollback(session)
-            if strict:
-                raise
             log.warning("cache.db_write_failed", sign=sign.value, error=_short(error))
             return text
 

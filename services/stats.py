@@ -33,6 +33,7 @@ class ViewCounter:
         self._interval = interval
         self._pending: dict[tuple[str, date], int] = {}
         self._task: asyncio.Task[None] | None = None
+        self._flushing: asyncio.Task[int] | None = None
         self.flushed_total = 0
 
     def count(self, sign: str, day: date) -> None:
@@ -73,6 +74,9 @@ class ViewCounter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._flushing is not None:  # a periodic write was under way: let it land
+            with contextlib.suppress(Exception):
+                await self._flushing
         for attempt in range(3):
             try:
                 await self.flush()
@@ -85,8 +89,11 @@ class ViewCounter:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self._interval)
+            # Shielded: cancelling the loop must not cut a write in half (it could commit
+            # and still put its counts back, counting them twice).
+            self._flushing = asyncio.ensure_future(self.flush())
             try:
-                written = await self.flush()
+                written = await asyncio.shield(self._flushing)
             except Exception as error:
                 log.warning("views.flush_failed", pending=self.pending, error=repr(error))
             else:

@@ -11,7 +11,7 @@ import asyncio
 import concurrent.futures
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import asyncpg
@@ -19,10 +19,13 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.app import BotApp
 from db.engine import create_engine, create_sessionmaker
 from db.migrations import upgrade
+from services.clock import Clock
 from services.config import Settings
 from tests.standins.openai_api import FakeOpenAI
+from tests.standins.telegram import FakeTelegram
 
 TEST_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 PG_URL = os.environ.get(
@@ -137,3 +140,31 @@ def make_settings(database_url: str) -> Callable[..., Settings]:
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     return build
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(TEST_TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+async def start_bot(
+    fake_telegram: FakeTelegram, make_settings: Callable[..., Settings]
+) -> AsyncIterator[Callable[..., Awaitable[BotApp]]]:
+    """Start the production BotApp in polling mode against the Bot API stand-in."""
+    running: list[tuple[BotApp, asyncio.Task[None]]] = []
+
+    async def start(clock: Clock | None = None, **overrides: Any) -> BotApp:
+        settings = make_settings(telegram_api_url=fake_telegram.base_url, **overrides)
+        app = BotApp(settings, clock=clock)
+        task = asyncio.create_task(app.run_polling(handle_signals=False))
+        running.append((app, task))
+        await fake_telegram.wait_until_polling()
+        return app
+
+    yield start
+    for app, task in running:
+        if not task.done():
+            await app.stop()
+        await task

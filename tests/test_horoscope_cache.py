@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_services
 from db.models import HoroscopeCache, HoroscopeView
 from services.clock import Clock
 from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService, get_horoscope_cache_service
+from services.runtime import create_services
 from services.zodiac import ZodiacSign
 from tests.standins.openai_api import FakeOpenAI, Reply
 

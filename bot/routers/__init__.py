@@ -6,4 +6,4 @@ from bot.routers import admin, fallback, horoscope, start
 
 
 def all_routers() -> list[Router]:
-    return [start.router, horoscope.router, admin.router, fallback.router]
+    return [m.create_router() for m in (start, horoscope, admin, fallback)]

@@ -28,7 +28,6 @@ class IsAdmin(Filter):
         return message.from_user is not None and message.from_user.id in admin_ids
 
 
-@router.message(Command("regen"), IsAdmin())
 async def regen(
     message: Message,
     command: CommandObject,
@@ -76,7 +75,6 @@ async def regen(
     await _edit(status, summary)
 
 
-@router.message(Command("stats"), IsAdmin())
 async def stats(
     message: Message,
     cache: HoroscopeCacheService,
@@ -111,7 +109,6 @@ async def stats(
     await message.answer("\n".join(lines))
 
 
-@router.message(Command("regen", "stats"))
 async def not_admin(message: Message, texts: Texts) -> None:
     await message.answer(texts.admin_only)
 
@@ -121,3 +118,12 @@ async def _edit(status: Message, text: str) -> None:
         await status.edit_text(text)
     except TelegramBadRequest:
         await status.answer(text)
+
+
+def create_router() -> Router:
+    """A new router each time: an aiogram router can belong to one dispatcher only."""
+    router = Router(name="admin")
+    router.message.register(regen, Command("regen"), IsAdmin())
+    router.message.register(stats, Command("stats"), IsAdmin())
+    router.message.register(not_admin, Command("regen", "stats"))
+    return router

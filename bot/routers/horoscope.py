@@ -14,10 +14,7 @@ from bot.texts import Texts
 from services.horoscope_cache import HoroscopeCacheService
 from services.zodiac import ZODIAC_SIGNS
 
-router = Router(name="horoscope")
 
-
-@router.callback_query(SignCallback.filter())
 async def show_horoscope(
     query: CallbackQuery,
     callback_data: SignCallback,
@@ -37,3 +34,10 @@ async def show_horoscope(
         return
     message = horoscope_message(sign, cache.today(), text, texts, language)
     await show(query, message, back_keyboard(texts))
+
+
+def create_router() -> Router:
+    """A new router each time: an aiogram router can belong to one dispatcher only."""
+    router = Router(name="horoscope")
+    router.callback_query.register(show_horoscope, SignCallback.filter())
+    return router

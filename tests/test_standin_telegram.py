@@ -1,0 +1,684 @@
+"""Tests of the Telegram Bot API stand-in (tests/standins/telegram.py) itself."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
+from aiogram.filters import CommandStart
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from tests.standins.telegram import (
+    NOT_MODIFIED,
+    QUERY_TOO_OLD,
+    ApiCall,
+    FakeTelegram,
+    HTMLParseError,
+    parse_html,
+)
+
+USER = 1001
+
+
+class _Any:
+    """Equal to anything, for the parts of Telegram objects a test doesn't pin down."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+ANY: Any = _Any()
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
+    bot = Bot(tg.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    yield bot
+    await bot.session.close()
+
+
+async def call(
+    http: aiohttp.ClientSession,
+    tg: FakeTelegram,
+    method: str,
+    *,
+    token: str | None = None,
+    **params: Any,
+) -> tuple[int, dict[str, Any]]:
+    """POST form data the way aiogram does: complex values JSON-encoded as strings."""
+    form = {
+        key: value if isinstance(value, str) else json.dumps(value) for key, value in params.items()
+    }
+    url = f"{tg.base_url}/bot{token or tg.token}/{method}"
+    async with http.post(url, data=form) as response:
+        return response.status, await response.json()
+
+
+def keyboard(*data: str) -> dict[str, Any]:
+    return {"inline_keyboard": [[{"text": d.upper(), "callback_data": d} for d in data]]}
+
+
+async def send(http: aiohttp.ClientSession, tg: FakeTelegram, text: str, **params: Any) -> int:
+    status, body = await call(http, tg, "sendMessage", chat_id=USER, text=text, **params)
+    assert (status, body["ok"]) == (200, True), body
+    return int(body["result"]["message_id"])
+
+
+# ---------------------------------------------------------------- HTTP surface
+
+
+async def test_get_me_and_request_recording(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    assert tg.base_url.startswith("http://127.0.0.1:")
+    status, body = await call(http, tg, "getMe")
+    assert status == 200
+    assert body["result"]["id"] == 123456
+    assert body["result"]["is_bot"] is True
+    assert body["result"]["username"] == "zodiac_test_bot"
+
+    status, body = await call(http, tg, "GETME")  # method names are case-insensitive
+    assert status == 200 and body["ok"] is True
+    assert [(c.seq, c.method, c.ok) for c in tg.calls] == [(1, "getMe", True), (2, "GETME", True)]
+    assert len(tg.calls_of("getme")) == 2
+
+
+async def test_wrong_token_and_unknown_method(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    status, body = await call(http, tg, "getMe", token="654321:WRONG")
+    assert (status, body) == (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+
+    status, body = await call(http, tg, "sendTelepathy", chat_id=USER)
+    assert status == 404
+    assert body["description"] == "Not Found: method not found"
+
+    assert [(c.method, c.ok, c.error_code) for c in tg.calls] == [
+        ("getMe", False, 401),
+        ("sendTelepathy", False, 404),
+    ]
+
+
+async def test_params_are_decoded_from_form_and_json(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    await send(http, tg, "hi", reply_markup=keyboard("a"), disable_notification="true")
+    form_call = tg.calls[-1]
+    assert form_call.params["chat_id"] == USER
+    assert form_call.params["reply_markup"] == keyboard("a")
+    assert form_call.params["disable_notification"] is True
+    assert form_call.params["text"] == "hi"
+
+    url = f"{tg.base_url}/bot{tg.token}/sendMessage"
+    payload = {"chat_id": str(USER), "text": "[1, 2]", "reply_markup": json.dumps(keyboard("b"))}
+    async with http.post(url, json=payload) as response:
+        assert response.status == 200
+    json_call = tg.calls[-1]
+    assert json_call.params["chat_id"] == USER
+    assert json_call.params["text"] == "[1, 2]"  # text is never JSON-decoded
+    assert json_call.params["reply_markup"] == keyboard("b")
+
+
+# ---------------------------------------------------------------- HTML
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("<b>unclosed & <script>", 'Unescaped "&" at byte offset 12'),
+        ("hi <script>alert(1)</script>", 'Unsupported start tag "script" at byte offset 3'),
+        ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+        ("2 > 1", 'Unescaped ">" at byte offset 2'),
+        ("Tom &apos; s", 'Unsupported HTML entity "&apos;"'),
+        ("<span>x</span>", 'Tag "span" must have class "tg-spoiler"'),
+        ("<a>link</a>", 'Tag "a" must have a non-empty "href"'),
+        ("<div>x</div>", 'Unsupported start tag "div"'),
+        ("<b", "Unclosed start tag at byte offset 0"),
+        ("Привет <i>мир</i> <br>", 'Unsupported start tag "br" at byte offset 27'),
+    ],
+)
+async def test_invalid_html_is_rejected(
+    tg: FakeTelegram, http: aiohttp.ClientSession, text: str, reason: str
+) -> None:
+    status, body = await call(http, tg, "sendMessage", chat_id=USER, text=text, parse_mode="HTML")
+    assert status == 400
+    assert body["description"].startswith(f"Bad Request: can't parse entities: {reason}")
+    assert tg.messages == {}
+
+
+async def test_valid_html_stores_visible_text_and_entities(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    raw = (
+        '<b>Овен</b> &amp; <i>Телец</i> &lt;3 &#9800;&#x2649; <a href="https://x.io/?a=1&b=2">'
+        'link</a> <span class="tg-spoiler">s</span> <tg-spoiler>t</tg-spoiler> '
+        '<pre><code class="language-python">x = 1</code></pre> <blockquote expandable>q'
+        '</blockquote> <tg-emoji emoji-id="5368324170671202286">👍</tg-emoji> <u>😀</u>'
+    )
+    message_id = await send(http, tg, raw, parse_mode="HTML")
+    stored = tg.messages[(USER, message_id)]
+    assert stored["text"] == "Овен & Телец <3 ♈♉ link s t x = 1 q 👍 😀"
+    assert tg.raw_texts[(USER, message_id)] == raw
+    by_type = {e["type"]: e for e in stored["entities"]}
+    assert by_type["bold"] == {"type": "bold", "offset": 0, "length": 4}
+    assert by_type["text_link"]["url"] == "https://x.io/?a=1&b=2"
+    assert by_type["pre"]["language"] == "python"
+    assert "code" not in by_type
+    assert by_type["expandable_blockquote"]["length"] == 1
+    assert by_type["custom_emoji"]["custom_emoji_id"] == "5368324170671202286"
+    # 👍 before it counts as 2 UTF-16 units (38 Python characters precede 😀)
+    assert by_type["underline"] == {"type": "underline", "offset": 39, "length": 2}
+
+
+def test_parser_directly() -> None:
+    parsed = parse_html("<b>a<i>b</i></b>c")
+    assert parsed.text == "abc"
+    assert parsed.entities == [
+        {"type": "bold", "offset": 0, "length": 2},
+        {"type": "italic", "offset": 1, "length": 1},
+    ]
+    assert parse_html("2 > 1 & 0", strict=False).text == "2 > 1 & 0"
+    with pytest.raises(HTMLParseError, match="Unsupported start tag"):
+        parse_html("a <script>", strict=False)
+
+
+async def test_plain_text_is_literal(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    message_id = await send(http, tg, "<b>not bold</b> & <script>")
+    assert tg.messages[(USER, message_id)]["text"] == "<b>not bold</b> & <script>"
+    assert "entities" not in tg.messages[(USER, message_id)]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "<b></b>", "<i> </i>\n"])
+async def test_empty_text_is_rejected(
+    tg: FakeTelegram, http: aiohttp.ClientSession, text: str
+) -> None:
+    status, body = await call(http, tg, "sendMessage", chat_id=USER, text=text, parse_mode="HTML")
+    assert (status, body["description"]) == (400, "Bad Request: message text is empty")
+
+
+async def test_length_limit_counts_visible_utf16_units(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    await send(http, tg, "&lt;" * 4096, parse_mode="HTML")  # raw 16384 chars, visible 4096
+    await send(http, tg, "😀" * 2048)  # 4096 UTF-16 code units
+    for text in ("x" * 4097, "😀" * 2048 + "x", "<b>" + "я" * 4097 + "</b>"):
+        status, body = await call(
+            http, tg, "sendMessage", chat_id=USER, text=text, parse_mode="HTML"
+        )
+        assert (status, body["description"]) == (400, "Bad Request: message is too long")
+
+
+async def test_callback_data_is_limited_to_64_bytes(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    await send(http, tg, "ok", reply_markup=keyboard("x" * 64))
+    for data in ("x" * 65, "я" * 33, ""):
+        status, body = await call(
+            http, tg, "sendMessage", chat_id=USER, text="t", reply_markup=keyboard(data)
+        )
+        assert (status, body["description"]) == (400, "Bad Request: BUTTON_DATA_INVALID")
+    assert len(tg.messages) == 1
+
+
+# ---------------------------------------------------------------- messages
+
+
+async def test_message_ids_increase_per_chat(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    assert [await send(http, tg, f"m{i}") for i in range(3)] == [1, 2, 3]
+    status, body = await call(http, tg, "sendMessage", chat_id=-1001234567890, text="group")
+    assert status == 200
+    assert body["result"]["message_id"] == 1
+    assert body["result"]["chat"] == {"id": -1001234567890, "type": "supergroup", "title": ANY}
+    assert body["result"]["from"]["id"] == tg.bot_id
+    assert [m["text"] for m in tg.bot_messages(USER)] == ["m0", "m1", "m2"]
+
+
+async def test_edit_message_text(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    message_id = await send(http, tg, "<b>Hello</b>", parse_mode="HTML", reply_markup=keyboard("a"))
+
+    status, body = await call(http, tg, "editMessageText", chat_id=USER, message_id=999, text="x")
+    assert (status, body["description"]) == (400, "Bad Request: message to edit not found")
+
+    status, body = await call(
+        http,
+        tg,
+        "editMessageText",
+        chat_id=USER,
+        message_id=message_id,
+        text="<b>Hello</b>",
+        parse_mode="HTML",
+        reply_markup=keyboard("a"),
+    )
+    assert (status, body["description"]) == (400, f"Bad Request: {NOT_MODIFIED}")
+
+    # Same text, markup omitted: the keyboard is removed, which is a modification.
+    status, body = await call(
+        http,
+        tg,
+        "editMessageText",
+        chat_id=USER,
+        message_id=message_id,
+        text="<b>Hello</b>",
+        parse_mode="HTML",
+    )
+    assert status == 200
+    assert "reply_markup" not in tg.messages[(USER, message_id)]
+
+    status, body = await call(
+        http, tg, "editMessageText", chat_id=USER, message_id=message_id, text="<i>Bye</i>"
+    )
+    assert status == 200
+    stored = tg.messages[(USER, message_id)]
+    assert stored["text"] == "<i>Bye</i>"  # no parse_mode this time
+    assert "entities" not in stored and "edit_date" in stored
+    assert body["result"] == stored
+
+
+async def test_edit_reply_markup_and_delete(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    message_id = await send(http, tg, "pick", reply_markup=keyboard("a"))
+    status, body = await call(
+        http,
+        tg,
+        "editMessageReplyMarkup",
+        chat_id=USER,
+        message_id=message_id,
+        reply_markup=keyboard("a"),
+    )
+    assert (status, body["description"]) == (400, f"Bad Request: {NOT_MODIFIED}")
+    status, _ = await call(
+        http,
+        tg,
+        "editMessageReplyMarkup",
+        chat_id=USER,
+        message_id=message_id,
+        reply_markup=keyboard("b"),
+    )
+    assert status == 200
+    assert tg.messages[(USER, message_id)]["reply_markup"] == keyboard("b")
+
+    status, body = await call(http, tg, "deleteMessage", chat_id=USER, message_id=message_id)
+    assert (status, body["result"]) == (200, True)
+    assert (USER, message_id) not in tg.messages
+    status, body = await call(http, tg, "deleteMessage", chat_id=USER, message_id=message_id)
+    assert (status, body["description"]) == (400, "Bad Request: message to delete not found")
+
+
+async def test_blocked_user_gets_403(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    tg.blocked_users.add(USER)
+    status, body = await call(http, tg, "sendMessage", chat_id=USER, text="hi")
+    assert (status, body["description"]) == (403, "Forbidden: bot was blocked by the user")
+    status, _ = await call(http, tg, "sendMessage", chat_id=USER + 1, text="hi")
+    assert status == 200
+    assert list(tg.messages) == [(USER + 1, 1)]
+
+
+async def test_chat_action(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    status, body = await call(http, tg, "sendChatAction", chat_id=USER, action="typing")
+    assert (status, body["result"]) == (200, True)
+    status, body = await call(http, tg, "sendChatAction", chat_id=USER, action="dancing")
+    assert status == 400
+
+
+# ---------------------------------------------------------------- callbacks
+
+
+async def test_tap_and_answer_callback_query(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    message_id = await send(http, tg, "pick", reply_markup=keyboard("leo", "aries"))
+    query_id = tg.tap(message_id, "leo")
+
+    _, body = await call(http, tg, "getUpdates")
+    (update,) = body["result"]
+    query = update["callback_query"]
+    assert query["id"] == query_id
+    assert query["data"] == "leo"
+    assert query["from"]["id"] == USER
+    assert query["message"] == tg.messages[(USER, message_id)]
+
+    status, body = await call(http, tg, "answerCallbackQuery", callback_query_id="nope")
+    assert (status, body["description"]) == (400, f"Bad Request: {QUERY_TOO_OLD}")
+    status, body = await call(
+        http, tg, "answerCallbackQuery", callback_query_id=query_id, text="x" * 201
+    )
+    assert status == 400
+    status, _ = await call(http, tg, "answerCallbackQuery", callback_query_id=query_id, text="ok")
+    assert status == 200
+    assert tg.answered_callbacks[query_id].params["text"] == "ok"
+    status, body = await call(http, tg, "answerCallbackQuery", callback_query_id=query_id)
+    assert (status, body["description"]) == (400, f"Bad Request: {QUERY_TOO_OLD}")
+
+
+async def test_late_callback_answer_is_rejected(http: aiohttp.ClientSession) -> None:
+    now = [1000.0]
+    async with FakeTelegram(clock=lambda: now[0]) as tg:
+        message_id = await send(http, tg, "pick", reply_markup=keyboard("a"))
+        early, late = tg.tap(message_id, "a"), tg.tap(message_id, "a")
+        now[0] += 15.0
+        status, _ = await call(http, tg, "answerCallbackQuery", callback_query_id=early)
+        assert status == 200
+        now[0] += 0.5
+        status, body = await call(http, tg, "answerCallbackQuery", callback_query_id=late)
+        assert (status, body["description"]) == (400, f"Bad Request: {QUERY_TOO_OLD}")
+        assert list(tg.answered_callbacks) == [early]
+
+
+async def test_tap_requires_a_real_button(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    message_id = await send(http, tg, "pick", reply_markup=keyboard("a"))
+    with pytest.raises(ValueError, match="no button"):
+        tg.tap(message_id, "b")
+    with pytest.raises(ValueError, match="no bot message"):
+        tg.tap(message_id + 1, "a")
+    assert tg.tap(message_id, "b", check_button=False)
+
+
+# ---------------------------------------------------------------- updates
+
+
+async def test_send_text_builds_a_command_message(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    first = tg.send_text("/start@zodiac_test_bot ref", language_code="en")
+    second = tg.send_text("hello", user_id=7, chat_id=-42)
+    assert second == first + 1
+    _, body = await call(http, tg, "getUpdates")
+    one, two = (u["message"] for u in body["result"])
+    assert one["entities"] == [{"type": "bot_command", "offset": 0, "length": 22}]
+    assert one["from"]["language_code"] == "en"
+    assert one["chat"] == {"id": USER, "type": "private", "first_name": ANY, "username": ANY}
+    assert "entities" not in two
+    assert (two["chat"]["id"], two["chat"]["type"], two["from"]["id"]) == (-42, "group", 7)
+
+
+async def test_get_updates_offset_and_limit(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    ids = [tg.push_update({"message": {"text": str(i)}}) for i in range(5)]
+    assert tg.push_update({"update_id": 100, "message": {}}) == 100
+    assert tg.push_update({"message": {}}) == 101
+
+    _, body = await call(http, tg, "getUpdates", limit=2)
+    assert [u["update_id"] for u in body["result"]] == ids[:2]
+    _, body = await call(http, tg, "getUpdates", offset=ids[3], limit=2)
+    assert [u["update_id"] for u in body["result"]] == ids[3:5]
+    _, body = await call(http, tg, "getUpdates", offset=-1)
+    assert [u["update_id"] for u in body["result"]] == [101]
+    _, body = await call(http, tg, "getUpdates", offset=102)
+    assert body["result"] == []
+
+
+async def test_long_poll_wakes_on_push(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    started = time.monotonic()
+    poll = asyncio.create_task(call(http, tg, "getUpdates", timeout=30))
+    await tg.wait_until_polling()
+    assert not poll.done()
+    update_id = tg.send_text("hi")
+    status, body = await poll
+    assert status == 200
+    assert [u["update_id"] for u in body["result"]] == [update_id]
+    assert time.monotonic() - started < 10
+
+
+async def test_long_poll_times_out_empty(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    started = time.monotonic()
+    status, body = await call(http, tg, "getUpdates", timeout=1)
+    assert (status, body["result"]) == (200, [])
+    assert time.monotonic() - started >= 0.9
+
+
+async def test_second_poll_terminates_the_first(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    first = asyncio.create_task(call(http, tg, "getUpdates", timeout=30))
+    await tg.wait_until_polling()
+    status, body = await call(http, tg, "getUpdates", timeout=0)
+    assert (status, body["result"]) == (200, [])
+    status, body = await first
+    assert status == 409
+    assert body["description"].startswith("Conflict: terminated by other getUpdates request")
+
+
+async def test_webhook_blocks_polling(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    status, body = await call(http, tg, "setWebhook", url="http://example.com/hook")
+    assert status == 400 and tg.webhook_url is None
+
+    tg.send_text("queued")
+    status, _ = await call(
+        http, tg, "setWebhook", url="https://example.com/hook", secret_token="s3cr-et_"
+    )
+    assert status == 200
+    assert (tg.webhook_url, tg.webhook_secret) == ("https://example.com/hook", "s3cr-et_")
+    status, body = await call(http, tg, "getUpdates")
+    assert status == 409
+    assert body["description"].startswith("Conflict: can't use getUpdates method while webhook")
+    _, body = await call(http, tg, "getWebhookInfo")
+    assert body["result"]["url"] == "https://example.com/hook"
+    assert body["result"]["pending_update_count"] == 1
+
+    status, _ = await call(http, tg, "deleteWebhook", drop_pending_updates=True)
+    assert status == 200 and tg.webhook_url is None
+    _, body = await call(http, tg, "getUpdates")
+    assert body["result"] == []
+
+
+async def test_commands_per_scope_and_language(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    ru = [{"command": "start", "description": "Начать"}]
+    en = [{"command": "start", "description": "Start"}]
+    private = {"type": "all_private_chats"}
+    await call(http, tg, "setMyCommands", commands=ru, language_code="ru")
+    await call(http, tg, "setMyCommands", commands=en, scope=private)
+    status, body = await call(
+        http, tg, "setMyCommands", commands=[{"command": "Bad!", "description": "x"}]
+    )
+    assert (status, body["description"]) == (400, "Bad Request: BOT_COMMAND_INVALID")
+
+    assert (await call(http, tg, "getMyCommands", language_code="ru"))[1]["result"] == ru
+    assert (await call(http, tg, "getMyCommands", scope=private))[1]["result"] == en
+    assert (await call(http, tg, "getMyCommands"))[1]["result"] == []
+    await call(http, tg, "deleteMyCommands", language_code="ru")
+    assert tg.commands_for(language_code="ru") == []
+    assert tg.commands_for(private) == en
+
+
+async def test_photo_upload(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(USER))
+    form.add_field("caption", "<b>Лев</b>")
+    form.add_field("parse_mode", "HTML")
+    form.add_field("photo", b"\x89PNG fake", filename="leo.png", content_type="image/png")
+    async with http.post(f"{tg.base_url}/bot{tg.token}/sendPhoto", data=form) as response:
+        assert response.status == 200
+        message = (await response.json())["result"]
+    assert message["caption"] == "Лев"
+    assert message["caption_entities"] == [{"type": "bold", "offset": 0, "length": 3}]
+    assert tg.messages[(USER, message["message_id"])]["photo"] == message["photo"]
+    assert tg.calls[-1].files["photo"].data == b"\x89PNG fake"
+
+    status, body = await call(http, tg, "sendPhoto", chat_id=USER)
+    assert (status, body["description"]) == (400, "Bad Request: there is no photo in the request")
+
+
+# ---------------------------------------------------------------- faults and waiting
+
+
+async def test_fail_next(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3, times=2)
+    for _ in range(2):
+        status, body = await call(http, tg, "sendMessage", chat_id=USER, text="x")
+        assert status == 429
+        assert body == {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 3",
+            "parameters": {"retry_after": 3},
+        }
+    assert tg.messages == {}
+    await send(http, tg, "finally")
+    assert [c.ok for c in tg.calls_of("sendMessage")] == [False, False, True]
+
+
+async def test_wait_for(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    await send(http, tg, "before")
+    found = await tg.wait_for(lambda c: c.params["text"] == "before")
+    assert found.seq == 1
+
+    waiter = asyncio.create_task(tg.wait_for_count("sendMessage", 3))
+    await send(http, tg, "a")
+    await send(http, tg, "b")
+    calls: list[ApiCall] = await waiter
+    assert [c.params["text"] for c in calls] == ["before", "a", "b"]
+    assert all(c.at <= time.monotonic() for c in calls)
+
+    with pytest.raises(TimeoutError, match=r"(?s)0 matched.*#3 sendMessage"):
+        await tg.wait_for("deleteMessage", timeout=0.05)
+
+
+# ---------------------------------------------------------------- with aiogram
+
+
+async def test_aiogram_bot_round_trip(tg: FakeTelegram, bot: Bot) -> None:
+    me = await bot.get_me()
+    assert (me.id, me.username) == (tg.bot_id, "zodiac_test_bot")
+
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="♌ Лев", callback_data="sign:leo")]]
+    )
+    sent = await bot.send_message(USER, "<b>Выберите знак</b>", reply_markup=markup)
+    assert isinstance(sent, Message)
+    assert sent.text == "Выберите знак"
+    assert sent.entities is not None and sent.entities[0].type == "bold"
+    call_params = tg.calls_of("sendMessage")[0].params
+    assert call_params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "sign:leo"
+    assert call_params["parse_mode"] == "HTML"
+
+    edited = await bot.edit_message_text(
+        "Лев: <i>удачный день</i>", chat_id=USER, message_id=sent.message_id
+    )
+    assert isinstance(edited, Message) and edited.text == "Лев: удачный день"
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            "Лев: <i>удачный день</i>", chat_id=USER, message_id=sent.message_id
+        )
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(USER, "<b>unclosed & <script>")
+    with pytest.raises(TelegramBadRequest, match="query is too old"):
+        await bot.answer_callback_query("123")
+
+    await bot.set_my_commands(
+        [BotCommand(command="start", description="Начать")],
+        scope=BotCommandScopeAllPrivateChats(),
+        language_code="ru",
+    )
+    commands = await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats(), language_code="ru")
+    assert [c.command for c in commands] == ["start"]
+
+    photo = await bot.send_photo(
+        USER, BufferedInputFile(b"img", filename="leo.jpg"), caption="<b>Лев</b>"
+    )
+    assert photo.caption == "Лев" and photo.photo
+    assert tg.calls_of("sendPhoto")[0].files  # uploaded as multipart
+
+    tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7)
+    with pytest.raises(TelegramRetryAfter) as retry:
+        await bot.send_message(USER, "x")
+    assert retry.value.retry_after == 7
+    tg.blocked_users.add(USER)
+    with pytest.raises(TelegramForbiddenError):
+        await bot.send_message(USER, "x")
+
+    await bot.set_webhook("https://example.com/hook")
+    with pytest.raises(TelegramConflictError):
+        await bot.get_updates()
+    await bot.delete_webhook()
+
+    tg.send_text("/start")
+    (update,) = await bot.get_updates()
+    assert update.message is not None and update.message.text == "/start"
+
+
+async def test_aiogram_wrong_token(tg: FakeTelegram) -> None:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
+    other = Bot("42:not-the-token", session=session)
+    try:
+        with pytest.raises(TelegramUnauthorizedError):
+            await other.get_me()
+    finally:
+        await session.close()
+
+
+async def test_aiogram_dispatcher_polling(tg: FakeTelegram, bot: Bot) -> None:
+    router = Router()
+
+    @router.message(CommandStart())
+    async def start(message: Message) -> None:
+        buttons = [[InlineKeyboardButton(text="Лев", callback_data="sign:leo")]]
+        await message.answer(
+            "<b>Выберите знак</b>", reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
+        )
+
+    @router.callback_query(F.data.startswith("sign:"))
+    async def pick(query: CallbackQuery) -> None:
+        await query.answer()
+        assert isinstance(query.message, Message)
+        await query.message.edit_text(f"Ваш знак: {query.data}")
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    polling = asyncio.create_task(
+        dp.start_polling(bot, handle_signals=False, close_bot_session=False)
+    )
+    try:
+        tg.send_text("/start")
+        sent = await tg.wait_for(lambda c: c.method == "sendMessage" and c.ok)
+        message_id = sent.result["message_id"]
+        assert message_id == 2  # the user's /start was message 1 of this chat
+
+        query_id = tg.tap(message_id, "sign:leo")
+        await tg.wait_for(lambda c: c.method == "editMessageText" and c.ok)
+        assert query_id in tg.answered_callbacks
+        assert tg.messages[(USER, message_id)]["text"] == "Ваш знак: sign:leo"
+        assert "reply_markup" not in tg.messages[(USER, message_id)]
+
+        polls = tg.calls_of("getUpdates")
+        assert set(polls[0].params["allowed_updates"]) == {"message", "callback_query"}
+    finally:
+        await dp.stop_polling()
+        await polling
