@@ -17,7 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware
 from bot.routers import all_routers
-from bot.texts import get_texts
+from bot.texts import Texts, get_texts
 from db.engine import create_sessionmaker, safe_url
 from services.clock import Clock
 from services.config import Settings
@@ -113,7 +113,7 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services) -> None:
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 
 
-async def on_error(event: ErrorEvent, bot: Bot, texts: Any = None) -> bool:
+async def on_error(event: ErrorEvent, bot: Bot, texts: Texts) -> bool:
     """One bad update never stops the bot: log it, tell the user something went wrong."""
     update = event.update
     log.error(
@@ -127,7 +127,7 @@ async def on_error(event: ErrorEvent, bot: Bot, texts: Any = None) -> bool:
         chat_id = update.message.chat.id
     elif update.callback_query is not None:
         chat_id = update.callback_query.from_user.id
-    if chat_id is not None and texts is not None:
+    if chat_id is not None:
         with contextlib.suppress(Exception):
             await bot.send_message(chat_id, texts.something_went_wrong)
     return True

@@ -132,17 +132,26 @@ async def next_day_cold(app: BotApp, now: Now) -> None:
 NOON = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
 
 
-async def test_cold_tap_shows_preparing_then_the_text(
-    start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
-) -> None:
+async def start_cold(
+    start_bot: StartBot, tg: FakeTelegram, llm: FakeOpenAI, **overrides: Any
+) -> tuple[BotApp, int]:
+    """A bot with the LLM stand-in, the menu open, just after midnight: every sign is cold."""
     now = Now(NOON)
     app = await start_bot(
         clock=Clock("Europe/Moscow", now),
         openai_api_key="sk-test",
-        openai_base_url=fake_openai.base_url,
+        openai_base_url=llm.base_url,
+        **overrides,
     )
-    menu = await open_menu(fake_telegram)
+    menu = await open_menu(tg)
     await next_day_cold(app, now)
+    return app, menu
+
+
+async def test_cold_tap_shows_preparing_then_the_text(
+    start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
+) -> None:
+    _, menu = await start_cold(start_bot, fake_telegram, fake_openai)
     fake_openai.gate = asyncio.Event()
     fake_openai.default = Reply(content="A clear and kind day. Trust it.")
     calls_before = len(fake_openai.calls)
@@ -165,15 +174,9 @@ async def test_cold_tap_shows_preparing_then_the_text(
 async def test_llm_down_apology_then_try_again_works(
     start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
 ) -> None:
-    now = Now(NOON)
-    app = await start_bot(
-        clock=Clock("Europe/Moscow", now),
-        openai_api_key="sk-test",
-        openai_base_url=fake_openai.base_url,
-        on_demand_retry_delays="0.01,0.01",
+    _, menu = await start_cold(
+        start_bot, fake_telegram, fake_openai, on_demand_retry_delays="0.01,0.01"
     )
-    menu = await open_menu(fake_telegram)
-    await next_day_cold(app, now)
     fake_openai.default = Reply(status=502)
     before = len(fake_openai.calls)
     apology = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.ARIES).pack())
@@ -191,14 +194,7 @@ async def test_llm_down_apology_then_try_again_works(
 async def test_hostile_and_huge_llm_output_reaches_the_user_readably(
     start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
 ) -> None:
-    now = Now(NOON)
-    app = await start_bot(
-        clock=Clock("Europe/Moscow", now),
-        openai_api_key="sk-test",
-        openai_base_url=fake_openai.base_url,
-    )
-    menu = await open_menu(fake_telegram)
-    await next_day_cold(app, now)
+    _, menu = await start_cold(start_bot, fake_telegram, fake_openai)
     fake_openai.script.append(
         Reply(content="<b>unclosed & <script>x</script> 1 < 2 > 0 &amp; more.")
     )
@@ -393,3 +389,66 @@ async def test_k_taps_k_views_after_graceful_stop(
             await session.execute(select(HoroscopeView.zodiac_sign, HoroscopeView.view_count))
         ).all()
     assert [tuple(r) for r in rows] == [("libra", 4)]
+
+
+async def test_russian_by_default_help_and_commands(
+    start_bot: StartBot, fake_telegram: FakeTelegram
+) -> None:
+    await start_bot(language="ru")
+    fake_telegram.send_text("/start")
+    greeting = await fake_telegram.wait_for(sent("sendMessage"))
+    assert "Выберите свой знак зодиака" in greeting.params["text"]
+    labels = [b["text"] for row in greeting.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels[:3] == ["♈ Овен", "♉ Телец", "♊ Близнецы"]
+    assert [c["description"] for c in fake_telegram.commands_for()] == [
+        "Начать",
+        "Гороскоп на сегодня",
+        "Помощь",
+    ]
+    fake_telegram.send_text("/help")
+    help_ = await fake_telegram.wait_for(
+        lambda c: c.method == "sendMessage" and "/horoscope" in c.params["text"]
+    )
+    assert "00:00 (Europe/Moscow)" in help_.params["text"]
+    menu = int(greeting.result["message_id"])
+    shown = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.SCORPIO).pack())
+    assert "Скорпион" in shown.params["text"]
+    assert any(month in shown.params["text"] for month in ("ноября", "декабря", "января", "июня"))
+
+
+async def test_stats_for_admins(start_bot: StartBot, fake_telegram: FakeTelegram) -> None:
+    app = await start_bot(view_flush_seconds=3600)
+    await settled(app)
+    fake_telegram.send_text("/stats", user_id=ADMIN)
+    empty = await fake_telegram.wait_for(sent("sendMessage", ADMIN))
+    assert "Nobody has read a horoscope yet" in empty.params["text"]
+    menu = await open_menu(fake_telegram)
+    for sign in (ZodiacSign.LEO, ZodiacSign.LEO, ZodiacSign.ARIES):
+        await tap_and_wait(fake_telegram, menu, SignCallback(sign=sign).pack())
+        await back_to_menu(fake_telegram, menu)
+    fake_telegram.send_text("/stats", user_id=ADMIN)
+    report = await fake_telegram.wait_for(
+        lambda c: c.method == "sendMessage" and "Total today" in c.params["text"]
+    )
+    text = report.params["text"]
+    assert "♌ Leo: 2 (7d: 2, 30d: 2)" in text and "♈ Aries: 1" in text
+    assert "Total today: 3</b>" in text
+
+
+async def test_a_failing_handler_gets_an_apology_and_the_bot_goes_on(
+    start_bot: StartBot, fake_telegram: FakeTelegram, database_url: str
+) -> None:
+    app = await start_bot()
+    await settled(app)
+    async with app.services.engine.begin() as conn:  # the database loses a table
+        from sqlalchemy import text
+
+        await conn.execute(text("DROP TABLE horoscope_views"))
+    fake_telegram.send_text("/stats", user_id=ADMIN)
+    sorry = await fake_telegram.wait_for(
+        lambda c: c.method == "sendMessage" and "Something went wrong" in c.params["text"]
+    )
+    assert sorry.params["chat_id"] == ADMIN
+    menu = await open_menu(fake_telegram)
+    shown = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.LEO).pack())
+    assert "Leo" in shown.params["text"]
