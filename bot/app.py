@@ -71,6 +71,7 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         timezone=settings.timezone,
         at=settings.generation_time,
         retry_delays=settings.daily_retry_delays,
+        extra_job_kwargs={"on_done": services.daily.record},
     )
     scheduler.start()  # on the running loop
     dispatcher["scheduler"] = scheduler
@@ -84,7 +85,11 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
     )
     # The bot may have been down at midnight: fill in today's missing signs in the background.
     task = asyncio.create_task(
-        generate_daily_horoscopes(services.cache, retry_delays=settings.daily_retry_delays),
+        generate_daily_horoscopes(
+            services.cache,
+            retry_delays=settings.daily_retry_delays,
+            on_done=services.daily.record,
+        ),
         name="startup-fill",
     )
     services.background.add(task)

@@ -14,6 +14,7 @@ from services.ai import AIService, create_ai_service
 from services.clock import Clock
 from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService
+from services.scheduler import DailyJobState
 from services.stats import ViewCounter
 
 
@@ -25,6 +26,7 @@ class Services:
     engine: AsyncEngine
     ai: AIService
     cache: HoroscopeCacheService
+    daily: DailyJobState = field(default_factory=DailyJobState)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def close(self) -> None:

@@ -10,7 +10,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from datetime import time as time_of_day
 from typing import Any
 
@@ -58,6 +58,28 @@ class DailyReport:
         return self.signs(Outcome.FAILED)
 
 
+ReportListener = Callable[["DailyReport"], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class DailyJobState:
+    """The last run of the daily job, for health checks and admin commands, and the
+    listeners told when a run ends (e.g. admin alerts)."""
+
+    last_report: DailyReport | None = None
+    finished_at: datetime | None = None
+    listeners: list[ReportListener] = field(default_factory=list)
+
+    async def record(self, report: DailyReport) -> None:
+        self.last_report = report
+        self.finished_at = datetime.now(UTC)
+        for listener in self.listeners:
+            try:
+                await listener(report)
+            except Exception as error:  # a listener must not fail the job
+                log.warning("daily.listener_failed", error=repr(error))
+
+
 async def generate_daily_horoscopes(
     cache: HoroscopeCacheService | None = None,
     *,
@@ -67,6 +89,7 @@ async def generate_daily_horoscopes(
     retry_delays: Sequence[float] = DEFAULT_DAILY_DELAYS,
     cleanup: bool = True,
     progress: Progress | None = None,
+    on_done: ReportListener | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> DailyReport:
     """Generate every missing sign for ``day`` (default: today in TIMEZONE).
@@ -122,6 +145,8 @@ async def generate_daily_horoscopes(
         deleted=report.deleted,
         seconds=round(report.seconds, 3),
     )
+    if on_done is not None:
+        await on_done(report)
     return report
 
 

@@ -153,3 +153,25 @@ async def test_force_replaces_text_and_memory(
         stored = await repositories.get_content(session, "gemini", services.cache.today())
     assert before != after and after == stored
     await services.close()
+
+
+async def test_the_job_state_records_the_last_run_and_tells_listeners(
+    make_settings: Callable[..., Settings],
+) -> None:
+    from services.scheduler import DailyJobState
+
+    services = create_services(make_settings())
+    state = DailyJobState()
+    heard: list[int] = []
+
+    async def listener(report: object) -> None:
+        heard.append(len(getattr(report, "generated", [])))
+
+    async def broken(report: object) -> None:
+        raise RuntimeError("a listener failing must not fail the job")
+
+    state.listeners += [broken, listener]
+    report = await generate_daily_horoscopes(services.cache, retry_delays=(), on_done=state.record)
+    assert state.last_report is report and state.finished_at is not None
+    assert heard == [12]
+    await services.close()
