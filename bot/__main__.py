@@ -62,9 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         upgrade(settings.database_url)
     if args.command == "run":
-        from bot.app import run_polling
+        from bot.app import run_bot
+        from db.sqlite_guard import DatabaseInUseError
 
-        asyncio.run(run_polling(settings))
+        try:
+            asyncio.run(run_bot(settings))
+        except DatabaseInUseError as error:
+            print(f"horoscope-bot: {error}", file=sys.stderr)
+            return 2
         return 0
     return asyncio.run(_generate(settings, args))
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+import os
+import signal
+from typing import IO
 
 import structlog
 from aiogram import Bot, Dispatcher
@@ -13,14 +15,16 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, ErrorEvent
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from aiohttp import web
 
-from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware
+from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware, UpdateGuard
 from bot.routers import all_routers
 from bot.texts import Texts, get_texts
+from bot.web import create_web_app
 from db.engine import create_sessionmaker, safe_url
+from db.sqlite_guard import lock_sqlite_file
 from services.clock import Clock
-from services.config import Settings
+from services.config import BotMode, Settings
 from services.runtime import Services, create_services
 from services.scheduler import generate_daily_horoscopes, get_scheduler
 
@@ -37,16 +41,22 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def create_dispatcher(settings: Settings, services: Services) -> Dispatcher:
+def create_dispatcher(
+    settings: Settings, services: Services, guard: UpdateGuard | None = None
+) -> Dispatcher:
     language = settings.language.value
+    guard = guard or UpdateGuard()
     dp = Dispatcher(
         settings=settings,
         services=services,
+        guard=guard,
         cache=services.cache,
         admin_ids=settings.admin_ids,
         language=language,
         texts=get_texts(language),
     )
+    # Outer middlewares run in the order registered: drop duplicates before a session opens.
+    dp.update.outer_middleware(guard)
     dp.update.outer_middleware(DbSessionMiddleware(create_sessionmaker(services.engine)))
     dp.include_routers(*all_routers())
     dp.errors.register(on_error)
@@ -58,6 +68,13 @@ def create_dispatcher(settings: Settings, services: Services) -> Dispatcher:
 async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> None:
     settings = services.settings
     texts = get_texts(settings.language.value)
+    if settings.bot_mode is BotMode.WEBHOOK:
+        assert settings.webhook_secret is not None
+        await bot.set_webhook(
+            settings.webhook_endpoint,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
     await bot.set_my_commands(
         [
             BotCommand(command="start", description=texts.cmd_start),
@@ -74,17 +91,18 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         extra_job_kwargs={"on_done": services.daily.record},
     )
     scheduler.start()  # on the running loop
-    dispatcher["scheduler"] = scheduler
+    services.scheduler = scheduler
     job = scheduler.get_job("generate_daily_horoscopes")
     log.info(
         "bot.started",
+        mode=settings.bot_mode.value,
         database=safe_url(settings.database_url),
         ai=services.ai.name,
         timezone=settings.timezone,
         next_generation=str(job.next_run_time) if job else None,
     )
     # The bot may have been down at midnight: fill in today's missing signs in the background.
-    task = asyncio.create_task(
+    services.spawn(
         generate_daily_horoscopes(
             services.cache,
             retry_delays=settings.daily_retry_delays,
@@ -92,28 +110,17 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         ),
         name="startup-fill",
     )
-    services.background.add(task)
-    task.add_done_callback(services.background.discard)
+    if services.engine.dialect.name == "postgresql":
+        services.spawn(services.refresh_loop(), name="cache-refresh")
 
 
-SHUTDOWN_GRACE_SECONDS = 10.0
-
-
-async def on_shutdown(dispatcher: Dispatcher, services: Services) -> None:
-    # Polling has stopped taking updates; let the handlers already running finish (bounded),
-    # so their views are counted before the final flush. aiogram keeps them in a private set.
-    in_flight: set[asyncio.Task[Any]] = set(getattr(dispatcher, "_handle_update_tasks", ()))
-    if in_flight:
-        _, late = await asyncio.wait(in_flight, timeout=SHUTDOWN_GRACE_SECONDS)
-        if late:
-            log.warning("bot.handlers_abandoned", count=len(late))
-    scheduler: AsyncIOScheduler | None = dispatcher.workflow_data.pop("scheduler", None)
-    if scheduler is not None and scheduler.running:
-        scheduler.shutdown(wait=False)
-    for task in list(services.background):
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+async def on_shutdown(services: Services, guard: UpdateGuard) -> None:
+    # No new updates are taken any more; let the handlers already running finish (bounded)
+    # so their views are counted before the final flush.
+    late = await guard.drain(services.settings.shutdown_grace_seconds)
+    if late:
+        log.warning("bot.handlers_abandoned", count=late)
+    await services.stop_background()
     await services.cache.views.stop()
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 
@@ -133,40 +140,100 @@ async def on_error(event: ErrorEvent, bot: Bot, texts: Texts) -> bool:
     elif update.callback_query is not None:
         chat_id = update.callback_query.from_user.id
     if chat_id is not None:
-        with contextlib.suppress(Exception):
+        try:
             await bot.send_message(chat_id, texts.something_went_wrong)
+        except Exception as error:
+            log.info("update.apology_failed", error=repr(error))
     return True
 
 
 class BotApp:
-    """One bot process: services, Bot and Dispatcher, wired from settings."""
+    """One bot process: services, Bot and Dispatcher wired from settings, run in polling or
+    webhook mode until stopped.
+
+    Stopping (SIGTERM/SIGINT or :meth:`stop`): stop taking updates, let running handlers
+    finish (bounded by SHUTDOWN_GRACE_SECONDS), flush view counts, stop the scheduler,
+    close the bot session, dispose of the engine. A second signal exits at once.
+    """
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         self.settings = settings
         self.services = create_services(settings, clock=clock)
         self.bot = create_bot(settings)
-        self.dp = create_dispatcher(settings, self.services)
+        self.guard = UpdateGuard()
+        self.dp = create_dispatcher(settings, self.services, self.guard)
+        self._stopping = asyncio.Event()
+        self._signals = 0
+        self._stop_task: asyncio.Task[None] | None = None
 
-    async def run_polling(self, *, handle_signals: bool = True) -> None:
-        """Poll until stopped (SIGTERM/SIGINT or :meth:`stop`), then close everything.
+    async def run(self, *, handle_signals: bool = True) -> None:
+        file_lock: IO[str] | None = lock_sqlite_file(self.settings.database_url)
+        try:
+            if handle_signals:
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.add_signal_handler(sig, self._on_signal, sig)
+            if self.settings.bot_mode is BotMode.WEBHOOK:
+                await self._run_webhook()
+            else:
+                await self._run_polling()
+        finally:
+            await self.services.close()
+            if file_lock is not None:
+                file_lock.close()
 
-        Stopping runs the shutdown hook (final view flush, scheduler stop) before returning.
-        """
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self.settings.bot_mode is BotMode.POLLING:
+            # RuntimeError: polling has not started yet, or has already stopped.
+            with contextlib.suppress(RuntimeError):
+                await self.dp.stop_polling()
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        self._signals += 1
+        if self._signals > 1:
+            log.warning("bot.forced_exit", signal=sig.name)
+            os._exit(1)
+        log.info("bot.stopping", signal=sig.name)
+        self._stop_task = asyncio.create_task(self.stop())
+
+    def _web_app(self) -> web.Application:
+        return create_web_app(self.settings, self.services, self.dp, self.bot, self.guard)
+
+    async def _serve(self, app: web.Application) -> web.AppRunner:
+        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await runner.setup()
+        port = self.settings.web_port_effective
+        await web.TCPSite(runner, self.settings.web_host, port).start()
+        log.info("web.listening", host=self.settings.web_host, port=port)
+        return runner
+
+    async def _run_polling(self) -> None:
+        runner = await self._serve(self._web_app()) if self.settings.web_port else None
         try:
             await self.bot.delete_webhook(drop_pending_updates=False)
+            if self._stopping.is_set():
+                return
             await self.dp.start_polling(
                 self.bot,
                 allowed_updates=self.dp.resolve_used_update_types(),
                 tasks_concurrency_limit=self.settings.max_concurrent_updates,
-                handle_signals=handle_signals,
+                handle_signals=False,
                 close_bot_session=True,
             )
         finally:
-            await self.services.close()
+            if runner is not None:
+                await runner.cleanup()
 
-    async def stop(self) -> None:
-        await self.dp.stop_polling()
+    async def _run_webhook(self) -> None:
+        # runner.setup() runs the dispatcher's startup (set_webhook, scheduler); cleanup()
+        # stops the listener, waits for open requests, then runs its shutdown.
+        runner = await self._serve(self._web_app())
+        try:
+            await self._stopping.wait()
+        finally:
+            await runner.cleanup()
 
 
-async def run_polling(settings: Settings) -> None:
-    await BotApp(settings).run_polling()
+async def run_bot(settings: Settings) -> None:
+    await BotApp(settings).run()

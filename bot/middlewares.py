@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -73,3 +74,52 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 )
                 await asyncio.sleep(error.retry_after)
         raise AssertionError("unreachable")
+
+
+class UpdateGuard(BaseMiddleware):
+    """Outermost middleware on updates: drops a re-delivered update (same ``update_id``,
+    bounded memory of the last ``remember`` ids), counts updates by type, and keeps track
+    of the handlers in flight so a graceful stop can wait for them."""
+
+    def __init__(self, remember: int = 4096) -> None:
+        self._seen: set[int] = set()
+        self._order: deque[int] = deque()
+        self._remember = remember
+        self.in_flight: set[asyncio.Task[Any]] = set()
+        self.handled: dict[str, int] = {}
+        self.duplicates = 0
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        update_id = getattr(event, "update_id", None)
+        if update_id is not None:
+            if update_id in self._seen:
+                self.duplicates += 1
+                log.info("update.duplicate", update_id=update_id)
+                return None
+            self._seen.add(update_id)
+            self._order.append(update_id)
+            if len(self._order) > self._remember:
+                self._seen.discard(self._order.popleft())
+        kind = getattr(event, "event_type", "unknown")
+        self.handled[kind] = self.handled.get(kind, 0) + 1
+        task = asyncio.current_task()
+        if task is None:
+            return await handler(event, data)
+        self.in_flight.add(task)
+        try:
+            return await handler(event, data)
+        finally:
+            self.in_flight.discard(task)
+
+    async def drain(self, timeout: float) -> int:
+        """Wait (at most ``timeout`` s) for the handlers running now; return how many are left."""
+        running = {t for t in self.in_flight if t is not asyncio.current_task()}
+        if not running:
+            return 0
+        _, late = await asyncio.wait(running, timeout=timeout)
+        return len(late)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/horoscope.db"
@@ -21,11 +21,18 @@ DEFAULT_GENERATION_TIME = time(0, 0)
 
 # Telegram bot tokens look like "123456789:AAE…" (digits, a colon, 30+ url-safe characters).
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
+# What Telegram accepts as a webhook secret_token.
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Language(StrEnum):
     RU = "ru"
     EN = "en"
+
+
+class BotMode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
 
 
 class LogFormat(StrEnum):
@@ -67,6 +74,14 @@ class Settings(DatabaseSettings):
     log_level: str = "INFO"
     auto_migrate: bool = True
     max_concurrent_updates: int = Field(100, ge=1)
+    bot_mode: BotMode = BotMode.POLLING
+    webhook_url: str | None = None
+    webhook_path: str = "/webhook"
+    webhook_secret: SecretStr | None = None
+    web_host: str = "0.0.0.0"
+    web_port: int | None = Field(None, ge=1, le=65535)
+    cache_refresh_seconds: float = Field(15.0, gt=0)
+    shutdown_grace_seconds: float = Field(10.0, ge=0)
 
     @field_validator("bot_token")
     @classmethod
@@ -75,7 +90,50 @@ class Settings(DatabaseSettings):
             raise ValueError("does not look like a bot token from @BotFather (<digits>:<secret>)")
         return value
 
-    @field_validator("openai_api_key", "openai_base_url", mode="before")
+    @field_validator("webhook_path")
+    @classmethod
+    def _check_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with '/', e.g. /webhook")
+        return value
+
+    @model_validator(mode="after")
+    def _check_webhook(self) -> Settings:
+        if self.bot_mode is BotMode.WEBHOOK:
+            if not self.webhook_url or not self.webhook_url.startswith(("https://", "http://")):
+                raise ValueError(
+                    "WEBHOOK_URL is required in webhook mode: the public base URL, "
+                    "e.g. https://bot.example.com"
+                )
+            secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+            if not _SECRET_RE.match(secret):
+                raise ValueError(
+                    "WEBHOOK_SECRET is required in webhook mode: 1-256 characters of "
+                    "A-Z a-z 0-9 _ -"
+                )
+            if self.bot_token.get_secret_value() in self.webhook_url + self.webhook_path:
+                raise ValueError("WEBHOOK_URL and WEBHOOK_PATH must not contain the bot token")
+        return self
+
+    @property
+    def webhook_endpoint(self) -> str:
+        return (self.webhook_url or "").rstrip("/") + self.webhook_path
+
+    @property
+    def web_port_effective(self) -> int | None:
+        """The port of the web server (webhook, /healthz, /metrics), or None for none."""
+        if self.bot_mode is BotMode.WEBHOOK:
+            return self.web_port or 8080
+        return self.web_port
+
+    @field_validator(
+        "openai_api_key",
+        "openai_base_url",
+        "webhook_url",
+        "webhook_secret",
+        "web_port",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -142,6 +200,9 @@ def describe_validation_error(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
         name = "_".join(str(part) for part in item["loc"][:1]).upper() or "settings"
+        if not item["loc"]:  # a check across settings names them in its message
+            lines.append(str(item["msg"]).removeprefix("Value error, "))
+            continue
         if item["type"] == "missing":
             lines.append(f"{name} is required but not set (see .env.example)")
         else:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import repositories
+from db.locks import AdvisoryLocks, lock_key
 from services.ai import AIService, GenerationError, get_ai_service
 from services.clock import Clock
 from services.config import DEFAULT_TIMEZONE
@@ -55,6 +56,25 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
+@dataclass(slots=True)
+class CacheCounters:
+    """Plain counters, read by the metrics endpoint at scrape time (nothing on the hot path
+    but an integer increment)."""
+
+    hits: int = 0
+    misses: int = 0
+    llm_calls: dict[str, int] = field(default_factory=dict)  # outcome -> calls
+    generations: dict[str, int] = field(default_factory=dict)  # generated | failed
+    generation_seconds: float = 0.0
+
+    def llm(self, outcome: str) -> None:
+        self.llm_calls[outcome] = self.llm_calls.get(outcome, 0) + 1
+
+    def generation(self, outcome: str, seconds: float) -> None:
+        self.generations[outcome] = self.generations.get(outcome, 0) + 1
+        self.generation_seconds += seconds
+
+
 @dataclass(frozen=True, slots=True)
 class SignResult:
     sign: ZodiacSign
@@ -75,6 +95,7 @@ class HoroscopeCacheService:
         language: str = "ru",
         on_demand_retry_delays: Sequence[float] = DEFAULT_ON_DEMAND_DELAYS,
         views: ViewCounter | None = None,
+        locks: AdvisoryLocks | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         # A fixed dict: twelve signs, twelve locks, nothing ever added (no defaultdict).
@@ -88,7 +109,8 @@ class HoroscopeCacheService:
         self.on_demand_retry_delays = tuple(on_demand_retry_delays)
         self.views = views or ViewCounter(sessionmaker)
         self._sleep = sleep
-        self.llm_attempts = 0
+        self._advisory = locks
+        self.counters = CacheCounters()
 
     # -- the tap -------------------------------------------------------------------------
 
@@ -101,7 +123,10 @@ class HoroscopeCacheService:
         day = self.clock.today()
         async with self._lock(sign):
             text = self._remembered(sign, day)
-            if text is None:
+            if text is not None:
+                self.counters.hits += 1
+            else:
+                self.counters.misses += 1
                 text = await self._load_or_generate(sign, day, session)
                 if text is None:
                     return None
@@ -118,21 +143,29 @@ class HoroscopeCacheService:
     async def _load_or_generate(
         self, sign: ZodiacSign, day: date, session: AsyncSession
     ) -> str | None:
-        text: str | None = None
+        text = await self._read(session, sign, day)
+        if text is None:
+            async with self._replica_lock(sign, day):
+                if self._replicas:  # another replica may have written it while we waited
+                    text = await self._read(session, sign, day)
+                if text is None:
+                    _, text = await self._write(sign, day, self.on_demand_retry_delays)
+                    if text is None:
+                        return None
+                    text = await self._store(session, sign, day, text, replace=False)
+        self._remember(sign, day, text)
+        return text
+
+    async def _read(self, session: AsyncSession, sign: ZodiacSign, day: date) -> str | None:
         try:
             text = await repositories.get_content(session, sign, day)
             # End the transaction: the connection goes back to the pool before any LLM call.
             await session.commit()
+            return text
         except SQLAlchemyError as error:
             await _quiet_rollback(session)
             log.warning("cache.db_read_failed", sign=sign.value, error=_short(error))
-        if text is None:
-            _, text = await self._write(sign, day, self.on_demand_retry_delays)
-            if text is None:
-                return None
-            text = await self._store(session, sign, day, text, replace=False)
-        self._remember(sign, day, text)
-        return text
+            return None
 
     # -- the job and /regen ----------------------------------------------------------------
 
@@ -150,7 +183,7 @@ class HoroscopeCacheService:
         tap during this call waits for this text.
         """
         sign = ZodiacSign(zodiac_sign)
-        async with self._lock(sign):
+        async with self._lock(sign), self._replica_lock(sign, day):
             if not force:
                 text = self._remembered(sign, day)
                 if text is None:
@@ -172,6 +205,23 @@ class HoroscopeCacheService:
             self._remember(sign, day, text)
             return result
 
+    async def refresh(self) -> int:
+        """Re-read today's texts so a /regen on another replica reaches this one's memory.
+
+        Returns how many signs changed. Runs every CACHE_REFRESH_SECONDS on PostgreSQL.
+        """
+        day = self.clock.today()
+        stored = await self._in_session(lambda session: repositories.get_day(session, day))
+        changed = 0
+        for key, content in stored.items():
+            sign = ZodiacSign(key)
+            if self._remembered(sign, day) not in (None, content):
+                self._memory[sign] = (day, content)
+                changed += 1
+        if changed:
+            log.info("cache.refreshed", signs=changed)
+        return changed
+
     async def delete_before(self, day: date) -> int:
         return await self._in_session(lambda session: repositories.delete_before(session, day))
 
@@ -183,6 +233,49 @@ class HoroscopeCacheService:
         await self.views.stop()
 
     # -- internals ---------------------------------------------------------------------------
+
+    @property
+    def _replicas(self) -> bool:
+        return self._advisory is not None and self._advisory.enabled
+
+    @contextlib.asynccontextmanager
+    async def exclusive_job(self, name: str, day: date) -> AsyncIterator[bool]:
+        """True inside the block if this process may run the job ``name`` for ``day``:
+        on PostgreSQL one replica at a time (try-lock, no waiting); always on SQLite."""
+        if self._advisory is None:
+            yield True
+            return
+        try:
+            lock = self._advisory.hold(lock_key("job", name, day), wait=False)
+            acquired = await lock.__aenter__()
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("job.lock_unavailable", job=name, error=_short(error))
+            yield True  # the database is down: the job's own retries deal with it
+            return
+        try:
+            yield acquired
+        finally:
+            await lock.__aexit__(None, None, None)
+
+    @contextlib.asynccontextmanager
+    async def _replica_lock(self, sign: ZodiacSign, day: date) -> AsyncIterator[None]:
+        """The sign's lock across processes (PostgreSQL advisory lock; nothing on SQLite).
+
+        It holds one connection of its own while the sign is generated: at most twelve per
+        process. If the database cannot give it, generation goes on without it: serving the
+        user matters more than a rare second LLM call.
+        """
+        async with contextlib.AsyncExitStack() as stack:
+            if self._advisory is not None and self._advisory.enabled:
+                try:
+                    await stack.enter_async_context(
+                        self._advisory.hold(lock_key("generate", sign.value, day), wait=True)
+                    )
+                except (SQLAlchemyError, OSError) as error:
+                    log.warning(
+                        "cache.replica_lock_unavailable", sign=sign.value, error=_short(error)
+                    )
+            yield
 
     def _lock(self, sign: ZodiacSign) -> asyncio.Lock:
         # An asyncio.Lock binds to the loop it first waits on. A process may run more than
@@ -238,16 +331,17 @@ class HoroscopeCacheService:
         """The first attempt, then one retry after each delay; fatal errors end it at once."""
         error: GenerationError | None = None
         attempts = 0
+        began = time.perf_counter()
         for delay in (None, *retry_delays):
             if delay is not None:
                 await self._sleep(delay)
             attempts += 1
-            self.llm_attempts += 1
             started = time.perf_counter()
             try:
                 text = await self.ai.generate_horoscope(sign, day, self.language)
             except GenerationError as failure:
                 error = failure
+                self.counters.llm("retryable_error" if failure.retryable else "fatal_error")
                 log.warning(
                     "generation.attempt_failed",
                     sign=sign.value,
@@ -261,6 +355,7 @@ class HoroscopeCacheService:
                 continue
             except Exception as failure:  # a bug in a writer must not take the bot down
                 error = GenerationError(repr(failure), retryable=True)
+                self.counters.llm("crashed")
                 log.exception("generation.attempt_crashed", sign=sign.value, attempt=attempts)
                 continue
             log.info(
@@ -271,8 +366,11 @@ class HoroscopeCacheService:
                 chars=len(text),
                 seconds=round(time.perf_counter() - started, 3),
             )
+            self.counters.llm("ok")
+            self.counters.generation("generated", time.perf_counter() - began)
             return SignResult(sign, Outcome.GENERATED, attempts), text
         assert error is not None
+        self.counters.generation("failed", time.perf_counter() - began)
         log.error("generation.failed", sign=sign.value, day=day.isoformat(), attempts=attempts)
         failed = SignResult(
             sign, Outcome.FAILED, attempts, str(error), error.retryable, error.alert

@@ -7,6 +7,7 @@ through the same cache service and so the same per-sign locks as on-demand gener
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class DailyReport:
     results: dict[ZodiacSign, SignResult] = field(default_factory=dict)
     deleted: int = 0
     seconds: float = 0.0
+    skipped: bool = False  # another replica was running the job
 
     def signs(self, outcome: Outcome) -> list[ZodiacSign]:
         return [sign for sign, result in self.results.items() if result.outcome is outcome]
@@ -90,6 +92,7 @@ async def generate_daily_horoscopes(
     cleanup: bool = True,
     progress: Progress | None = None,
     on_done: ReportListener | None = None,
+    exclusive: bool = True,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> DailyReport:
     """Generate every missing sign for ``day`` (default: today in TIMEZONE).
@@ -99,55 +102,60 @@ async def generate_daily_horoscopes(
     """
     cache = cache or get_horoscope_cache_service()
     day = day or cache.today()
-    report = DailyReport(day)
-    started = time.perf_counter()
-    log.info("daily.start", day=day.isoformat(), force=force)
-    if cleanup:
-        try:
-            report.deleted = await cache.delete_before(day)
-        except Exception as error:
-            log.warning("daily.cleanup_failed", error=repr(error))
-
-    pending = list(dict.fromkeys(signs or ZodiacSign))
-    for delay in (None, *retry_delays):
-        if delay is not None:
-            if not pending:
-                break
-            log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
-            await sleep(delay)
-        for sign in pending:
+    async with contextlib.AsyncExitStack() as stack:
+        # On PostgreSQL one replica runs the job; the others skip it.
+        if exclusive and not await stack.enter_async_context(cache.exclusive_job(JOB_ID, day)):
+            log.info("daily.skipped", day=day.isoformat(), reason="another replica runs it")
+            return DailyReport(day, skipped=True)
+        report = DailyReport(day)
+        started = time.perf_counter()
+        log.info("daily.start", day=day.isoformat(), force=force)
+        if cleanup:
             try:
-                result = await cache.ensure(sign, day, force=force)
-            except Exception as error:  # the database, most likely: try again later
-                log.warning("daily.sign_crashed", sign=sign.value, error=repr(error))
-                result = SignResult(sign, Outcome.FAILED, 1, repr(error))
-            previous = report.results.get(sign)
-            attempts = result.attempts + (previous.attempts if previous else 0)
-            report.results[sign] = SignResult(
-                sign, result.outcome, attempts, result.error, result.retryable, result.alert
-            )
-            log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
-            if progress is not None:
-                await progress(report.results[sign])
-        pending = [
-            sign
-            for sign in pending
-            if report.results[sign].outcome is Outcome.FAILED and report.results[sign].retryable
-        ]
+                report.deleted = await cache.delete_before(day)
+            except Exception as error:
+                log.warning("daily.cleanup_failed", error=repr(error))
 
-    report.seconds = time.perf_counter() - started
-    log.info(
-        "daily.done",
-        day=day.isoformat(),
-        generated=len(report.generated),
-        present=len(report.present),
-        failed=[s.value for s in report.failed],
-        deleted=report.deleted,
-        seconds=round(report.seconds, 3),
-    )
-    if on_done is not None:
-        await on_done(report)
-    return report
+        pending = list(dict.fromkeys(signs or ZodiacSign))
+        for delay in (None, *retry_delays):
+            if delay is not None:
+                if not pending:
+                    break
+                log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
+                await sleep(delay)
+            for sign in pending:
+                try:
+                    result = await cache.ensure(sign, day, force=force)
+                except Exception as error:  # the database, most likely: try again later
+                    log.warning("daily.sign_crashed", sign=sign.value, error=repr(error))
+                    result = SignResult(sign, Outcome.FAILED, 1, repr(error))
+                previous = report.results.get(sign)
+                attempts = result.attempts + (previous.attempts if previous else 0)
+                report.results[sign] = SignResult(
+                    sign, result.outcome, attempts, result.error, result.retryable, result.alert
+                )
+                log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
+                if progress is not None:
+                    await progress(report.results[sign])
+            pending = [
+                sign
+                for sign in pending
+                if report.results[sign].outcome is Outcome.FAILED and report.results[sign].retryable
+            ]
+
+        report.seconds = time.perf_counter() - started
+        log.info(
+            "daily.done",
+            day=day.isoformat(),
+            generated=len(report.generated),
+            present=len(report.present),
+            failed=[s.value for s in report.failed],
+            deleted=report.deleted,
+            seconds=round(report.seconds, 3),
+        )
+        if on_done is not None:
+            await on_done(report)
+        return report
 
 
 def get_scheduler(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -35,10 +36,18 @@ class ViewCounter:
         self._task: asyncio.Task[None] | None = None
         self._flushing: asyncio.Task[int] | None = None
         self.flushed_total = 0
+        self.counted_by_sign: dict[str, int] = {}
+        self.last_flush_ok = time.monotonic()
 
     def count(self, sign: str, day: date) -> None:
         key = (sign, day)
         self._pending[key] = self._pending.get(key, 0) + 1
+        self.counted_by_sign[sign] = self.counted_by_sign.get(sign, 0) + 1
+
+    @property
+    def flush_lag(self) -> float:
+        """Seconds the oldest unwritten view may have waited (0 when nothing is pending)."""
+        return time.monotonic() - self.last_flush_ok if self._pending else 0.0
 
     @property
     def pending(self) -> int:
@@ -47,6 +56,7 @@ class ViewCounter:
     async def flush(self) -> int:
         """Write what has accumulated; return how many views were written."""
         if not self._pending:
+            self.last_flush_ok = time.monotonic()
             return 0
         if self._sessionmaker is None:
             raise RuntimeError("ViewCounter has no database to flush to")
@@ -61,6 +71,7 @@ class ViewCounter:
             raise
         written = sum(batch.values())
         self.flushed_total += written
+        self.last_flush_ok = time.monotonic()
         return written
 
     def start(self) -> None:

@@ -158,7 +158,7 @@ async def start_bot(
     async def start(clock: Clock | None = None, **overrides: Any) -> BotApp:
         settings = make_settings(telegram_api_url=fake_telegram.base_url, **overrides)
         app = BotApp(settings, clock=clock)
-        task = asyncio.create_task(app.run_polling(handle_signals=False))
+        task = asyncio.create_task(app.run(handle_signals=False))
         running.append((app, task))
         await fake_telegram.wait_until_polling()
         return app

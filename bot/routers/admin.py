@@ -64,6 +64,7 @@ async def regen(
         force=True,
         retry_delays=cache.on_demand_retry_delays,
         cleanup=False,
+        exclusive=False,  # an admin's request is not skipped while the job runs elsewhere
         progress=progress,
     )
     summary = texts.regen_done.format(

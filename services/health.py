@@ -1,0 +1,61 @@
+"""What /healthz reports: can we reach the database, is the job scheduled, is today there."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from services.runtime import Services
+from services.scheduler import JOB_ID
+
+DB_CHECK_TIMEOUT = 3.0
+
+
+async def check_health(services: Services) -> tuple[bool, dict[str, Any]]:
+    """(healthy, report). Unhealthy means the database cannot be reached."""
+    cache = services.cache
+    today = cache.today()
+    database: dict[str, Any] = {
+        "backend": make_url(services.settings.database_url).get_backend_name()
+    }
+    present: int | None = None
+    try:
+        async with asyncio.timeout(DB_CHECK_TIMEOUT):
+            async with services.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            present = len(await cache.stored_signs(today))
+        database["reachable"] = True
+    except Exception as error:  # any failure to reach it, including the timeout
+        database["reachable"] = False
+        database["error"] = type(error).__name__
+
+    scheduler = services.scheduler
+    job = scheduler.get_job(JOB_ID) if scheduler is not None and scheduler.running else None
+    report = services.daily.last_report
+    body: dict[str, Any] = {
+        "status": "ok" if database["reachable"] else "unavailable",
+        "database": database,
+        "scheduler": {
+            "running": job is not None,
+            "next_run": job.next_run_time.isoformat() if job and job.next_run_time else None,
+        },
+        "today": {"date": today.isoformat(), "horoscopes": present, "of": 12},
+        "last_job": None
+        if report is None
+        else {
+            "day": report.day.isoformat(),
+            "finished_at": services.daily.finished_at.isoformat()
+            if services.daily.finished_at
+            else None,
+            "skipped": report.skipped,
+            "generated": len(report.generated),
+            "present": len(report.present),
+            "failed": [sign.value for sign in report.failed],
+            "seconds": round(report.seconds, 3),
+        },
+        "views_pending": cache.views.pending,
+    }
+    return bool(database["reachable"]), body

@@ -1,0 +1,88 @@
+"""Prometheus metrics, read from the services' own counters at scrape time.
+
+The hot path only increments plain integers; nothing here runs until /metrics is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from services.horoscope_cache import HoroscopeCacheService
+
+
+class ZodiacCollector(Collector):
+    def __init__(
+        self, cache: HoroscopeCacheService, updates: Callable[[], Mapping[str, int]]
+    ) -> None:
+        self._cache = cache
+        self._updates = updates
+
+    def collect(self) -> Iterator[Metric]:
+        counters = self._cache.counters
+        views = self._cache.views
+
+        updates = CounterMetricFamily(
+            "zodiac_updates_handled", "Telegram updates handled, by type", labels=["type"]
+        )
+        for kind, count in sorted(self._updates().items()):
+            updates.add_metric([kind], count)
+        yield updates
+
+        taps = CounterMetricFamily(
+            "zodiac_taps", "Horoscopes shown (views counted), by sign", labels=["sign"]
+        )
+        for sign, count in sorted(views.counted_by_sign.items()):
+            taps.add_metric([sign], count)
+        yield taps
+
+        cache = CounterMetricFamily(
+            "zodiac_cache_lookups", "Cache look-ups by result", labels=["result"]
+        )
+        cache.add_metric(["hit"], counters.hits)
+        cache.add_metric(["miss"], counters.misses)
+        yield cache
+
+        generations = CounterMetricFamily(
+            "zodiac_generations", "Horoscope generations by outcome", labels=["outcome"]
+        )
+        for outcome, count in sorted(counters.generations.items()):
+            generations.add_metric([outcome], count)
+        yield generations
+        yield CounterMetricFamily(
+            "zodiac_generation_seconds",
+            "Total seconds spent generating (all attempts and retry waits)",
+            value=counters.generation_seconds,
+        )
+
+        llm = CounterMetricFamily("zodiac_llm_calls", "LLM calls by outcome", labels=["outcome"])
+        for outcome, count in sorted(counters.llm_calls.items()):
+            llm.add_metric([outcome], count)
+        yield llm
+
+        yield CounterMetricFamily(
+            "zodiac_views_flushed", "Views written to the database", value=views.flushed_total
+        )
+        yield GaugeMetricFamily(
+            "zodiac_views_pending", "Views counted but not yet written", value=views.pending
+        )
+        yield GaugeMetricFamily(
+            "zodiac_view_flush_lag_seconds",
+            "Seconds since the last successful view flush while views are pending",
+            value=views.flush_lag,
+        )
+
+
+def create_registry(
+    cache: HoroscopeCacheService, updates: Callable[[], Mapping[str, int]]
+) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(ZodiacCollector(cache, updates))
+    return registry
+
+
+def render(registry: CollectorRegistry) -> bytes:
+    return generate_latest(registry)
