@@ -455,3 +455,81 @@ def test_a_second_process_on_one_sqlite_file_is_refused(tmp_path: Any) -> None:
     assert again is not None
     again.close()
     assert lock_sqlite_file("postgresql+asyncpg://x@localhost/db") is None
+
+
+@postgres_only
+async def test_regen_on_one_replica_reaches_the_other(
+    make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    from services.runtime import create_services
+    from services.scheduler import generate_daily_horoscopes
+
+    llm_a, llm_b = FakeOpenAI(), FakeOpenAI()
+    await llm_a.start()
+    await llm_b.start()
+    try:
+        a, b = (
+            create_services(make_settings(openai_api_key="sk", openai_base_url=llm.base_url))
+            for llm in (llm_a, llm_b)
+        )
+        async with sessionmaker() as session:
+            first = await a.cache.get_horoscope("leo", session)
+            assert await b.cache.get_horoscope("leo", session) == first  # read, not generated
+        assert len(llm_b.calls) == 0
+        await generate_daily_horoscopes(
+            a.cache, signs=[ZodiacSign.LEO], force=True, exclusive=False, cleanup=False
+        )
+        async with sessionmaker() as session:
+            regenerated = await a.cache.get_horoscope("leo", session)
+            assert regenerated != first
+            assert await b.cache.get_horoscope("leo", session) == first  # stale until refresh
+            assert await b.cache.refresh() == 1  # what refresh_loop runs every interval
+            assert await b.cache.get_horoscope("leo", session) == regenerated
+        await a.close()
+        await b.close()
+    finally:
+        await llm_a.stop()
+        await llm_b.stop()
+
+
+async def test_stop_cancels_a_generation_which_resumes_at_the_next_start(
+    database_url: str,
+    fake_telegram: FakeTelegram,
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    tmp_path: Any,
+) -> None:
+    env = env_for(
+        database_url, fake_telegram, OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake_openai.base_url
+    )
+    fake_openai.gate = asyncio.Event()  # the LLM hangs: the start-up fill is stuck on aries
+    first = BotProcess(env)
+    await first.start(str(tmp_path))
+    await fake_openai.wait_calls(1, timeout=60)
+    assert await first.stop(signal.SIGTERM) == 0  # graceful: the fill is cancelled cleanly
+
+    # A handler stuck in a generation: the first signal waits for it, a second exits at once.
+    second = BotProcess(env | {"SHUTDOWN_GRACE_SECONDS": "600"})
+    await second.start(str(tmp_path))
+    await fake_telegram.wait_until_polling(timeout=60)
+    fake_telegram.send_text("/start")
+    menu = await fake_telegram.wait_for(lambda c: c.method == "sendMessage" and c.ok)
+    fake_telegram.tap(menu.result["message_id"], SignCallback(sign=ZodiacSign.PISCES).pack())
+    await fake_telegram.wait_for(
+        lambda c: c.method == "editMessageText" and "⏳" in c.params["text"]
+    )
+    assert second.process is not None
+    second.process.send_signal(signal.SIGTERM)
+    await second.wait_event("bot.stopping")
+    assert await second.stop(signal.SIGTERM) == 1  # exits without waiting 600 s
+    assert not fake_openai.gate.is_set()
+
+    fake_openai.gate.set()
+    third = BotProcess(env)
+    await third.start(str(tmp_path))
+    done = await third.wait_event("daily.done")
+    assert done["generated"] == 12
+    assert await third.stop() == 0
+    async with sessionmaker() as session:
+        stored = (await session.execute(select(func.count()).select_from(HoroscopeCache))).scalar()
+    assert stored == 12
