@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check migrate bench-smoke clean
+.PHONY: run sandbox test lint format check migrate bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/horoscope-bot run
+
+sandbox: $(STAMP)
+	$(BIN)/horoscope-bot sandbox
 
 migrate: $(STAMP)
 	$(BIN)/horoscope-bot migrate
