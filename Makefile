@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh machine (only Python 3.11+ needed):
-#   make run    run the bot (SQLite under ./data, offline generator, polling)
+#   make run    run the bot (SQLite under ./data, offline generator, polling);
+#               with no BOT_TOKEN set, the sandbox: the bot in a browser chat at 127.0.0.1:8081
 #   make test   run the whole test suite (needs PostgreSQL at 127.0.0.1:5432, see README)
 PYTHON ?= python3
 VENV ?= .venv

@@ -12,7 +12,7 @@ from datetime import date
 import structlog
 
 from bot.logs import configure_logging
-from sandbox.config import SANDBOX_TOKEN, load_sandbox_settings
+from sandbox.config import SANDBOX_TOKEN, bot_token_configured, load_sandbox_settings
 from services.config import DatabaseSettings, Settings, SettingsError, load_settings
 from services.zodiac import parse_sign
 
@@ -24,7 +24,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "run",
-        help="apply migrations (unless AUTO_MIGRATE=false) and run the bot",
+        help="apply migrations (unless AUTO_MIGRATE=false) and run the bot; "
+        "with no BOT_TOKEN set, run the sandbox",
     )
     commands.add_parser(
         "sandbox",
@@ -60,6 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             upgrade(db_settings.database_url)
             return 0
+        if args.command == "run" and not bot_token_configured():
+            print(
+                "horoscope-bot: BOT_TOKEN is not set, so this is the sandbox: "
+                "the bot on a local Telegram, in your browser",
+                flush=True,
+            )
+            args.command = "sandbox"
         if args.command == "sandbox":
             sandbox_settings = load_sandbox_settings()
             settings = load_settings(bot_token=SANDBOX_TOKEN)
