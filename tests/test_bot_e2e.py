@@ -444,11 +444,15 @@ async def test_a_failing_handler_gets_an_apology_and_the_bot_goes_on(
         from sqlalchemy import text
 
         await conn.execute(text("DROP TABLE horoscope_views"))
-    fake_telegram.send_text("/stats", user_id=ADMIN)
-    sorry = await fake_telegram.wait_for(
-        lambda c: c.method == "sendMessage" and "Something went wrong" in c.params["text"]
-    )
-    assert sorry.params["chat_id"] == ADMIN
-    menu = await open_menu(fake_telegram)
-    shown = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.LEO).pack())
-    assert "Leo" in shown.params["text"]
+    try:
+        fake_telegram.send_text("/stats", user_id=ADMIN)
+        sorry = await fake_telegram.wait_for(
+            lambda c: c.method == "sendMessage" and "Something went wrong" in c.params["text"]
+        )
+        assert sorry.params["chat_id"] == ADMIN
+        menu = await open_menu(fake_telegram)
+        shown = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.LEO).pack())
+        assert "Leo" in shown.params["text"]
+    finally:  # the PostgreSQL database is shared by the whole session: put the table back
+        async with app.services.engine.begin() as conn:
+            await conn.run_sync(HoroscopeView.__table__.create, checkfirst=True)
