@@ -144,6 +144,16 @@ async def send(page: Any, text: str) -> None:
     await page.locator("#text").press("Enter")
 
 
+async def screenshot(page: Any, name: str) -> Path:
+    """Save a screenshot as a test artifact (tests/artifacts/, git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / name
+    await page.screenshot(path=str(shot), full_page=True)
+    print(f"\nsandbox screenshot: {shot}")
+    assert shot.stat().st_size > 10_000
+    return shot
+
+
 async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) -> None:
     tg = sandbox.tg
     await open_chat(page, sandbox)
@@ -188,6 +198,7 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     await expect(menu.locator(".inline-button")).to_have_count(1)  # "all signs"
     bold = menu.locator(".text b").first
     await expect(bold).to_contain_text("Leo")  # the bot's <b> rendered as bold
+    await screenshot(page, "sandbox-horoscope.png")
 
     # Switch to the admin: their own chat, empty; /regen rewrites all twelve.
     await page.locator("#user-select").select_option(str(SANDBOX_ADMIN_ID))
@@ -251,11 +262,7 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     await expect(photo.locator(".text b")).to_have_text("Views")
     assert await image.evaluate("i => [i.naturalWidth, i.naturalHeight]") == [64, 40]
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "sandbox-admin-chat.png"
-    await page.screenshot(path=str(shot), full_page=True)
-    print(f"\nsandbox screenshot: {shot}")
-    assert shot.stat().st_size > 10_000
+    await screenshot(page, "sandbox-admin-chat.png")
 
     # Back to Alice: her chat is as she left it.
     await page.locator("#user-select").select_option(str(ALICE))
