@@ -708,7 +708,12 @@ class FakeTelegram:
     def subscribe(self, observer: Callable[[ChatEvent], None]) -> Callable[[], None]:
         """Call ``observer`` with every :class:`ChatEvent`; returns the unsubscribe function."""
         self._observers.append(observer)
-        return lambda: self._observers.remove(observer)
+
+        def unsubscribe() -> None:
+            if observer in self._observers:
+                self._observers.remove(observer)
+
+        return unsubscribe
 
     def _emit(self, kind: str, chat_id: int | None, data: dict[str, Any]) -> None:
         event = ChatEvent(kind, chat_id, copy.deepcopy(data))

@@ -785,6 +785,7 @@ async def test_observers_see_every_change(tg: FakeTelegram, http: aiohttp.Client
     }
     assert events[6].data == {"message_id": message_id}
     unsubscribe()
+    unsubscribe()  # twice is harmless
     await send(http, tg, "unseen")
     assert len(events) == 7
 
