@@ -310,7 +310,11 @@ async def test_hostile_text_is_shown_never_run(page: Any, sandbox: Sandbox) -> N
     # The user may type markup too: it is their message, shown as text.
     await send(page, image)
     await expect(page.locator(".message.out .text").last).to_have_text(image)
-    await tg.wait_for(lambda c: c.method == "sendMessage" and c.ok and c.seq > 3)
+    reply = await tg.wait_for(
+        lambda c: to_chat(ALICE, "sendMessage")(c) and "I understand buttons" in c.params["text"]
+    )
+    answer_node = page.locator(f'.message.in[data-message-id="{reply.result["message_id"]}"]')
+    await expect(answer_node.locator(".text")).to_have_text(reply.result["text"])
 
     # A tap on a button the bot doesn't know: its answer shows as a toast.
     await button.click()
