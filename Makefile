@@ -1,12 +1,13 @@
 # Two commands do all the set-up on a fresh machine (only Python 3.11+ needed):
-#   make run    run the bot (SQLite under ./data, offline generator, polling)
+#   make run    run the bot (SQLite under ./data, offline generator, polling);
+#               with no BOT_TOKEN set, the sandbox: the bot in a browser chat at 127.0.0.1:8081
 #   make test   run the whole test suite (needs PostgreSQL at 127.0.0.1:5432, see README)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check migrate bench-smoke clean
+.PHONY: run sandbox test lint format check migrate bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/horoscope-bot run
+
+sandbox: $(STAMP)
+	$(BIN)/horoscope-bot sandbox
 
 migrate: $(STAMP)
 	$(BIN)/horoscope-bot migrate

@@ -1,9 +1,10 @@
-"""``horoscope-bot`` / ``python -m bot``: run, migrate, generate."""
+"""``horoscope-bot`` / ``python -m bot``: run, sandbox, migrate, generate."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -11,6 +12,7 @@ from datetime import date
 import structlog
 
 from bot.logs import configure_logging
+from sandbox.config import SANDBOX_TOKEN, bot_token_configured, load_sandbox_settings
 from services.config import DatabaseSettings, Settings, SettingsError, load_settings
 from services.zodiac import parse_sign
 
@@ -20,7 +22,15 @@ log = structlog.get_logger("bot")
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="horoscope-bot", description="Zodiac horoscope bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="apply migrations (unless AUTO_MIGRATE=false) and run the bot")
+    commands.add_parser(
+        "run",
+        help="apply migrations (unless AUTO_MIGRATE=false) and run the bot; "
+        "with no BOT_TOKEN set, run the sandbox",
+    )
+    commands.add_parser(
+        "sandbox",
+        help="the bot on a local Bot API server, chatted with in the browser (no token needed)",
+    )
     commands.add_parser("migrate", help="apply database migrations and exit")
     generate = commands.add_parser("generate", help="run the daily generation once and exit")
     generate.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
@@ -51,7 +61,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             upgrade(db_settings.database_url)
             return 0
-        settings = load_settings()
+        if args.command == "run" and not bot_token_configured():
+            print(
+                "horoscope-bot: BOT_TOKEN is not set, so this is the sandbox: "
+                "the bot on a local Telegram, in your browser",
+                flush=True,
+            )
+            args.command = "sandbox"
+        if args.command == "sandbox":
+            sandbox_settings = load_sandbox_settings()
+            settings = load_settings(bot_token=SANDBOX_TOKEN)
+        else:
+            settings = load_settings()
     except SettingsError as error:
         print(f"horoscope-bot: configuration error: {error}", file=sys.stderr)
         return 2
@@ -61,9 +82,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         from db.migrations import upgrade
 
         upgrade(settings.database_url)
+    from db.sqlite_guard import DatabaseInUseError
+
+    if args.command == "sandbox":
+        from sandbox.runner import run_sandbox
+
+        try:
+            asyncio.run(run_sandbox(settings, sandbox_settings, say=_say))
+        except DatabaseInUseError as error:
+            print(f"horoscope-bot: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            reason = str(error)
+            if error.errno == errno.EADDRINUSE:
+                reason = (
+                    f"SANDBOX_PORT {sandbox_settings.port} is in use on {sandbox_settings.host}; "
+                    "stop what listens there or set SANDBOX_PORT to another port"
+                )
+            print(f"horoscope-bot: the sandbox could not start: {reason}", file=sys.stderr)
+            return 2
+        return 0
     if args.command == "run":
         from bot.app import run_bot
-        from db.sqlite_guard import DatabaseInUseError
 
         try:
             asyncio.run(run_bot(settings))
@@ -72,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return 0
     return asyncio.run(_generate(settings, args))
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 async def _generate(settings: Settings, args: argparse.Namespace) -> int:

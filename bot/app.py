@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import os
 import signal
-from typing import IO
+import time
+from collections.abc import Callable, Coroutine
+from typing import IO, Any
 
 import structlog
 from aiogram import Bot, Dispatcher
@@ -147,6 +149,45 @@ async def on_error(event: ErrorEvent, bot: Bot, texts: Texts) -> bool:
     return True
 
 
+class StopSignals:
+    """SIGTERM/SIGINT: the first asks for a graceful stop, a second one exits at once.
+
+    The same signal repeated within ``REPEAT_WINDOW`` seconds counts once: make forwards
+    SIGTERM to its children, and a service manager signals the whole process group, so one
+    stop request can arrive twice.
+    """
+
+    REPEAT_WINDOW = 1.0
+
+    def __init__(self, on_stop: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        self._on_stop = on_stop
+        self._first: tuple[signal.Signals, float] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def install(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._received, sig)
+
+    def remove(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+    def _received(self, sig: signal.Signals) -> None:
+        now = time.monotonic()
+        if self._first is None:
+            self._first = (sig, now)
+            log.info("bot.stopping", signal=sig.name)
+            self._task = asyncio.create_task(self._on_stop())
+            return
+        first_sig, first_at = self._first
+        if sig is first_sig and now - first_at < self.REPEAT_WINDOW:
+            return
+        log.warning("bot.forced_exit", signal=sig.name)
+        os._exit(1)
+
+
 class BotApp:
     """One bot process: services, Bot and Dispatcher wired from settings, run in polling or
     webhook mode until stopped.
@@ -163,16 +204,12 @@ class BotApp:
         self.guard = UpdateGuard()
         self.dp = create_dispatcher(settings, self.services, self.guard)
         self._stopping = asyncio.Event()
-        self._signals = 0
-        self._stop_task: asyncio.Task[None] | None = None
 
     async def run(self, *, handle_signals: bool = True) -> None:
         file_lock: IO[str] | None = lock_sqlite_file(self.settings.database_url)
         try:
             if handle_signals:
-                loop = asyncio.get_running_loop()
-                for sig in (signal.SIGTERM, signal.SIGINT):
-                    loop.add_signal_handler(sig, self._on_signal, sig)
+                StopSignals(self.stop).install()  # for the life of the process
             if self.settings.bot_mode is BotMode.WEBHOOK:
                 await self._run_webhook()
             else:
@@ -188,14 +225,6 @@ class BotApp:
             # RuntimeError: polling has not started yet, or has already stopped.
             with contextlib.suppress(RuntimeError):
                 await self.dp.stop_polling()
-
-    def _on_signal(self, sig: signal.Signals) -> None:
-        self._signals += 1
-        if self._signals > 1:
-            log.warning("bot.forced_exit", signal=sig.name)
-            os._exit(1)
-        log.info("bot.stopping", signal=sig.name)
-        self._stop_task = asyncio.create_task(self.stop())
 
     def _web_app(self) -> web.Application:
         return create_web_app(self.settings, self.services, self.dp, self.bot, self.guard)

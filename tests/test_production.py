@@ -521,7 +521,7 @@ async def test_stop_cancels_a_generation_which_resumes_at_the_next_start(
     assert second.process is not None
     second.process.send_signal(signal.SIGTERM)
     await second.wait_event("bot.stopping")
-    assert await second.stop(signal.SIGTERM) == 1  # exits without waiting 600 s
+    assert await second.stop(signal.SIGINT) == 1  # exits without waiting 600 s
     assert not fake_openai.gate.is_set()
 
     fake_openai.gate.set()

@@ -1,4 +1,4 @@
-"""Tests of the Telegram Bot API stand-in (tests/standins/telegram.py) itself."""
+"""Tests of the local Bot API server (sandbox/telegram_api.py): sandbox and tests share it."""
 
 from __future__ import annotations
 
@@ -32,12 +32,14 @@ from aiogram.types import (
     Message,
 )
 
-from tests.standins.telegram import (
+from sandbox.telegram_api import (
     NOT_MODIFIED,
     QUERY_TOO_OLD,
     ApiCall,
+    ChatEvent,
     FakeTelegram,
     HTMLParseError,
+    RateLimit,
     parse_html,
 )
 
@@ -682,3 +684,132 @@ async def test_aiogram_dispatcher_polling(tg: FakeTelegram, bot: Bot) -> None:
     finally:
         await dp.stop_polling()
         await polling
+
+
+# ---------------------------------------------------------------- flood control
+
+
+async def test_rate_limit_answers_429_with_retry_after(http: aiohttp.ClientSession) -> None:
+    now = [1000.0]
+    limit = RateLimit(per_second=0.5, burst=2)  # two at once, then one every 2 s
+    async with FakeTelegram(clock=lambda: now[0], rate_limit=limit) as tg:
+        first = await send(http, tg, "one")
+        await send(http, tg, "two")
+        status, body = await call(http, tg, "sendMessage", chat_id=USER, text="three")
+        assert status == 429
+        assert body == {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 2",
+            "parameters": {"retry_after": 2},
+        }
+        # An edit is a send too; nothing changed; other chats have their own bucket.
+        status, body = await call(
+            http, tg, "editMessageText", chat_id=USER, message_id=first, text="edited"
+        )
+        assert (status, body["parameters"]) == (429, {"retry_after": 2})
+        assert tg.messages[(USER, first)]["text"] == "one"
+        status, _ = await call(http, tg, "sendMessage", chat_id=USER + 1, text="elsewhere")
+        assert status == 200
+        # Reading and answering are not limited.
+        assert (await call(http, tg, "getMe"))[0] == 200
+        now[0] += 1.0  # half a token back: retry after the other second
+        status, body = await call(http, tg, "sendMessage", chat_id=USER, text="three")
+        assert (status, body["parameters"]) == (429, {"retry_after": 1})
+        now[0] += 1.0
+        await send(http, tg, "three")
+        assert [m["text"] for m in tg.bot_messages(USER)] == ["one", "two", "three"]
+
+
+async def test_no_rate_limit_by_default(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    assert tg.rate_limit is None
+    for i in range(50):
+        await send(http, tg, f"m{i}")
+    assert len(tg.bot_messages(USER)) == 50
+
+
+def test_rate_limit_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="per_second"):
+        RateLimit(per_second=0)
+    with pytest.raises(ValueError, match="burst"):
+        RateLimit(per_second=1, burst=0)
+
+
+async def test_aiogram_sees_the_rate_limit_as_retry_after() -> None:
+    now = [0.0]
+    async with FakeTelegram(clock=lambda: now[0], rate_limit=RateLimit(1.0, burst=1)) as tg:
+        limited = Bot(
+            tg.token, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
+        )
+        try:
+            await limited.send_message(USER, "first")
+            with pytest.raises(TelegramRetryAfter) as retry:
+                await limited.send_message(USER, "second")
+            assert retry.value.retry_after == 1
+        finally:
+            await limited.session.close()
+
+
+# ---------------------------------------------------------------- observers
+
+
+async def test_observers_see_every_change(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
+    events: list[ChatEvent] = []
+    unsubscribe = tg.subscribe(events.append)
+    tg.send_text("/start")
+    message_id = await send(http, tg, "<b>pick</b>", parse_mode="HTML", reply_markup=keyboard("a"))
+    await call(http, tg, "editMessageText", chat_id=USER, message_id=message_id, text="picked")
+    query_id = tg.tap(message_id, "a", check_button=False)
+    await call(http, tg, "answerCallbackQuery", callback_query_id=query_id, text="Done!")
+    await call(http, tg, "sendChatAction", chat_id=USER, action="typing")
+    await call(http, tg, "setMyCommands", commands=[{"command": "start", "description": "Go"}])
+    await call(http, tg, "deleteMessage", chat_id=USER, message_id=message_id)
+    assert [(e.kind, e.chat_id) for e in events] == [
+        ("message", USER),
+        ("message", USER),
+        ("edit", USER),
+        ("callback_answer", USER),
+        ("chat_action", USER),
+        ("commands", None),
+        ("delete", USER),
+    ]
+    assert events[0].data["text"] == "/start"
+    assert events[1].data["entities"] == [{"type": "bold", "offset": 0, "length": 4}]
+    assert events[2].data["text"] == "picked"
+    assert events[3].data == {
+        "callback_query_id": query_id,
+        "user_id": USER,
+        "text": "Done!",
+        "show_alert": False,
+        "url": "",
+    }
+    assert events[6].data == {"message_id": message_id}
+    unsubscribe()
+    unsubscribe()  # twice is harmless
+    await send(http, tg, "unseen")
+    assert len(events) == 7
+
+
+async def test_uploaded_photos_are_kept_by_file_id(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(USER))
+    form.add_field("photo", b"\x89PNG chart", filename="chart.png", content_type="image/png")
+    async with http.post(f"{tg.base_url}/bot{tg.token}/sendPhoto", data=form) as response:
+        message = (await response.json())["result"]
+    file_ids = [size["file_id"] for size in message["photo"]]
+    assert {tg.files[f].data for f in file_ids} == {b"\x89PNG chart"}
+    assert tg.files[file_ids[-1]].content_type == "image/png"
+    # Sent again by file_id: the same bytes under the new message's ids.
+    status, body = await call(http, tg, "sendPhoto", chat_id=USER, photo=file_ids[-1])
+    assert status == 200
+    assert tg.files[body["result"]["photo"][-1]["file_id"]].data == b"\x89PNG chart"
+
+
+def test_the_old_import_path_is_the_same_stand_in() -> None:
+    from sandbox import telegram_api
+    from tests.standins import telegram
+
+    assert telegram.FakeTelegram is telegram_api.FakeTelegram
+    assert set(telegram.__all__) == set(telegram_api.__all__)

@@ -1,0 +1,381 @@
+// The sandbox's chat page: plain JavaScript, no build step, no third-party code.
+//
+// Safety: a message is drawn from the text and the entities the local Bot API server
+// computed, with text nodes (textContent) and createElement for the formatting; no message
+// text ever goes through innerHTML, and link targets are limited to http, https and tg.
+"use strict";
+
+(() => {
+  const state = {
+    bot: null,
+    users: [],
+    userId: null,
+    commands: [],
+    nodes: new Map(), // message_id -> element, for the chat on screen
+    loading: false,
+    buffered: [],
+  };
+  const $ = (id) => document.getElementById(id);
+  const chat = $("chat");
+  let typingTimer = null;
+  let toastTimer = null;
+
+  // ------------------------------------------------------------------ server
+
+  async function api(path, body) {
+    const options = body === undefined ? {} : {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    };
+    const response = await fetch(path, options);
+    if (!response.ok) {
+      throw new Error((await response.text()) || response.statusText);
+    }
+    return response.json();
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  const TAGS = {
+    bold: "b",
+    italic: "i",
+    underline: "u",
+    strikethrough: "s",
+    code: "code",
+    pre: "pre",
+    blockquote: "blockquote",
+    expandable_blockquote: "blockquote",
+    text_link: "a",
+    url: "a",
+    bot_command: "a",
+  };
+
+  function safeHref(url) {
+    try {
+      const parsed = new URL(String(url), window.location.href);
+      if (["http:", "https:", "tg:"].includes(parsed.protocol)) return parsed.href;
+    } catch (error) {
+      // not a URL at all
+    }
+    return null;
+  }
+
+  function entityElement(entity, text) {
+    const element = document.createElement(TAGS[entity.type] || "span");
+    element.className = "e-" + String(entity.type).replace(/[^a-z_]/g, "");
+    if (entity.type === "text_link" || entity.type === "url") {
+      const href = safeHref(entity.type === "url" ? text : entity.url);
+      if (href) {
+        element.href = href;
+        element.target = "_blank";
+        element.rel = "noopener noreferrer";
+      }
+    } else if (entity.type === "bot_command") {
+      element.href = "#";
+      element.addEventListener("click", (event) => {
+        event.preventDefault();
+        sendText(text.split("@")[0]);
+      });
+    } else if (entity.type === "spoiler") {
+      element.addEventListener("click", () => element.classList.add("revealed"));
+    }
+    return element;
+  }
+
+  // Entities are sorted by offset, longest first; offsets and lengths are in UTF-16 code
+  // units, which is what JavaScript strings index by.
+  function build(parent, text, start, end, entities) {
+    let position = start;
+    let i = 0;
+    while (i < entities.length) {
+      const entity = entities[i];
+      const from = Math.max(entity.offset, position);
+      const to = Math.min(entity.offset + entity.length, end);
+      if (from >= to) {
+        i += 1;
+        continue;
+      }
+      if (from > position) parent.appendChild(document.createTextNode(text.slice(position, from)));
+      let j = i + 1;
+      const inner = [];
+      while (j < entities.length && entities[j].offset < to) {
+        inner.push(entities[j]);
+        j += 1;
+      }
+      const element = entityElement(entity, text.slice(from, to));
+      build(element, text, from, to, inner);
+      parent.appendChild(element);
+      position = to;
+      i = j;
+    }
+    if (position < end) parent.appendChild(document.createTextNode(text.slice(position, end)));
+  }
+
+  function renderText(parent, text, entities) {
+    const valid = (entities || [])
+      .filter((e) => Number.isInteger(e.offset) && Number.isInteger(e.length) && e.length > 0)
+      .sort((a, b) => a.offset - b.offset || b.length - a.length);
+    build(parent, text, 0, text.length, valid);
+  }
+
+  function renderKeyboard(message) {
+    const rows = (message.reply_markup && message.reply_markup.inline_keyboard) || [];
+    if (!rows.length) return null;
+    const keyboard = document.createElement("div");
+    keyboard.className = "keyboard";
+    for (const row of rows) {
+      const line = document.createElement("div");
+      line.className = "keyboard-row";
+      for (const button of row) {
+        let element;
+        if (typeof button.callback_data === "string") {
+          element = document.createElement("button");
+          element.type = "button";
+          element.dataset.callbackData = button.callback_data;
+          element.addEventListener("click", () => tap(message.message_id, button, element));
+        } else {
+          element = document.createElement("a");
+          const href = safeHref(button.url);
+          if (href) {
+            element.href = href;
+            element.target = "_blank";
+            element.rel = "noopener noreferrer";
+          }
+        }
+        element.className = "inline-button";
+        element.textContent = String(button.text);
+        line.appendChild(element);
+      }
+      keyboard.appendChild(line);
+    }
+    return keyboard;
+  }
+
+  function renderMessage(message) {
+    const fromBot = Boolean(message.from && state.bot && message.from.id === state.bot.id);
+    const element = document.createElement("div");
+    element.className = "message " + (fromBot ? "in" : "out");
+    element.dataset.messageId = String(message.message_id);
+    const bubble = document.createElement("div");
+    bubble.className = "bubble";
+    if (Array.isArray(message.photo) && message.photo.length) {
+      const image = document.createElement("img");
+      image.className = "photo";
+      image.alt = "photo";
+      image.src = "/api/files/" + encodeURIComponent(message.photo[message.photo.length - 1].file_id);
+      bubble.appendChild(image);
+    }
+    const isText = typeof message.text === "string";
+    const text = isText ? message.text : message.caption;
+    if (typeof text === "string" && text) {
+      const body = document.createElement("div");
+      body.className = "text";
+      renderText(body, text, isText ? message.entities : message.caption_entities);
+      bubble.appendChild(body);
+    }
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    const when = new Date((message.date || 0) * 1000);
+    meta.textContent = (message.edit_date ? "edited " : "") +
+      when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    bubble.appendChild(meta);
+    element.appendChild(bubble);
+    const keyboard = renderKeyboard(message);
+    if (keyboard) element.appendChild(keyboard);
+    return element;
+  }
+
+  function upsert(message) {
+    $("empty").hidden = true;
+    const element = renderMessage(message);
+    const old = state.nodes.get(message.message_id);
+    if (old) {
+      old.replaceWith(element); // an edit: in place
+    } else {
+      const later = [...state.nodes.entries()]
+        .filter(([id]) => id > message.message_id)
+        .sort(([a], [b]) => a - b)[0];
+      chat.insertBefore(element, later ? later[1] : null);
+      chat.scrollTop = chat.scrollHeight;
+    }
+    state.nodes.set(message.message_id, element);
+  }
+
+  function remove(messageId) {
+    const old = state.nodes.get(messageId);
+    if (old) old.remove();
+    state.nodes.delete(messageId);
+    $("empty").hidden = state.nodes.size > 0;
+  }
+
+  function toast(text, alert) {
+    const element = $("toast");
+    element.textContent = text;
+    element.classList.toggle("alert", Boolean(alert));
+    element.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { element.hidden = true; }, alert ? 6000 : 2500);
+  }
+
+  function setTyping(on) {
+    const status = $("bot-status");
+    clearTimeout(typingTimer);
+    status.textContent = on ? "typing…" : "bot";
+    status.classList.toggle("typing", on);
+    if (on) typingTimer = setTimeout(() => setTyping(false), 5000);
+  }
+
+  function renderCommands() {
+    const menu = $("command-menu");
+    menu.replaceChildren();
+    for (const command of state.commands) {
+      const item = document.createElement("button");
+      item.type = "button";
+      const name = document.createElement("span");
+      name.className = "command";
+      name.textContent = "/" + command.command;
+      const description = document.createElement("span");
+      description.className = "description";
+      description.textContent = command.description;
+      item.append(name, description);
+      item.addEventListener("click", () => {
+        toggleMenu(false);
+        sendText("/" + command.command);
+      });
+      menu.appendChild(item);
+    }
+    $("menu-button").hidden = state.commands.length === 0;
+  }
+
+  function toggleMenu(open) {
+    const menu = $("command-menu");
+    const show = open === undefined ? menu.hidden : open;
+    menu.hidden = !show || state.commands.length === 0;
+    $("menu-button").setAttribute("aria-expanded", String(!menu.hidden));
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  async function sendText(text) {
+    if (!text.trim()) return;
+    try {
+      await api(`/api/chats/${state.userId}/messages`, { text });
+    } catch (error) {
+      toast(String(error.message || error), true);
+    }
+  }
+
+  async function tap(messageId, button, element) {
+    element.classList.add("pending");
+    try {
+      await api(`/api/chats/${state.userId}/taps`, {
+        message_id: messageId,
+        data: button.callback_data,
+      });
+    } catch (error) {
+      element.classList.remove("pending");
+      toast(String(error.message || error), true);
+    }
+  }
+
+  async function loadChat() {
+    state.loading = true;
+    state.buffered = [];
+    try {
+      const { messages } = await api(`/api/chats/${state.userId}`);
+      chat.querySelectorAll(".message").forEach((node) => node.remove());
+      state.nodes.clear();
+      $("empty").hidden = messages.length > 0;
+      messages.forEach(upsert);
+    } finally {
+      state.loading = false;
+      const late = state.buffered;
+      state.buffered = [];
+      late.forEach(handle); // events that arrived while the chat was loading
+    }
+  }
+
+  function selectUser(userId) {
+    state.userId = userId;
+    window.localStorage.setItem("sandbox-user", String(userId));
+    const user = state.users.find((u) => u.id === userId);
+    $("role-note").textContent = user && user.is_admin
+      ? `You are ${user.first_name} (id ${user.id}), an admin: /regen and /stats work.`
+      : `You are ${user ? user.first_name : "?"} (id ${userId}), a regular user.`;
+    setTyping(false);
+    return loadChat();
+  }
+
+  // ------------------------------------------------------------------ events
+
+  function handle(event) {
+    if (state.loading) {
+      state.buffered.push(event);
+      return;
+    }
+    const data = event.data || {};
+    if (event.kind === "commands") {
+      state.commands = data.commands || [];
+      renderCommands();
+      return;
+    }
+    if (event.chat_id !== state.userId) return;
+    if (event.kind === "message" || event.kind === "edit") {
+      if (data.from && state.bot && data.from.id === state.bot.id) setTyping(false);
+      upsert(data);
+    } else if (event.kind === "delete") {
+      remove(data.message_id);
+    } else if (event.kind === "chat_action") {
+      setTyping(true);
+    } else if (event.kind === "callback_answer") {
+      chat.querySelectorAll(".inline-button.pending").forEach((b) => b.classList.remove("pending"));
+      if (data.text) toast(data.text, data.show_alert);
+    }
+  }
+
+  function connect() {
+    const source = new EventSource("/api/events");
+    source.addEventListener("open", () => {
+      // (Re)connected: whatever happened while away is in the chat's current state.
+      loadChat().then(() => { document.body.dataset.ready = "true"; });
+    });
+    source.addEventListener("message", (message) => handle(JSON.parse(message.data)));
+    source.addEventListener("error", () => { document.body.dataset.ready = "false"; });
+  }
+
+  async function start() {
+    const info = await api("/api/state");
+    state.bot = info.bot;
+    state.users = info.users;
+    state.commands = info.commands;
+    $("bot-name").textContent = info.bot.first_name;
+    document.title = `${info.bot.first_name} — sandbox`;
+    const picker = $("user-select");
+    for (const user of info.users) {
+      const option = document.createElement("option");
+      option.value = String(user.id);
+      option.textContent = user.is_admin ? `${user.first_name} (admin)` : user.first_name;
+      picker.appendChild(option);
+    }
+    const saved = Number(window.localStorage.getItem("sandbox-user"));
+    const first = info.users.find((u) => u.id === saved) || info.users[0];
+    picker.value = String(first.id);
+    picker.addEventListener("change", () => selectUser(Number(picker.value)));
+    renderCommands();
+    $("menu-button").addEventListener("click", () => toggleMenu());
+    $("composer").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = $("text");
+      const text = input.value;
+      input.value = "";
+      toggleMenu(false);
+      sendText(text);
+    });
+    state.userId = first.id;
+    await selectUser(first.id);
+    connect();
+  }
+
+  start().catch((error) => toast("The sandbox is not answering: " + error.message, true));
+})();

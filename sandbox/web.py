@@ -1,0 +1,246 @@
+"""The sandbox's web chat: static page + a small JSON API + Server-Sent Events.
+
+The page plays the Telegram app of a few simulated users. What a user does becomes an
+update on the local Bot API server (:class:`~sandbox.telegram_api.FakeTelegram`), which the
+bot receives through ``getUpdates`` like any other; what the bot does there is pushed to the
+page as events. The page renders messages from the text and the entities the server
+computed, never from the bot's HTML (see ``static/app.js``).
+
+    GET  /                                 the chat page
+    GET  /static/<file>                    app.js, style.css
+    GET  /api/state                        the bot, the users, the command menu
+    GET  /api/chats/<user_id>              that user's private chat with the bot
+    POST /api/chats/<user_id>/messages     {"text": ...}: the user sends a message
+    POST /api/chats/<user_id>/taps         {"message_id": ..., "data": ...}: a button tap
+    GET  /api/files/<file_id>              a photo the bot sent
+    GET  /api/events                       text/event-stream of ChatEvents (JSON)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from sandbox.telegram_api import MESSAGE_LIMIT, ChatEvent, FakeTelegram, utf16_len
+
+STATIC_DIR = Path(__file__).parent / "static"
+KEEPALIVE_SECONDS = 15.0
+
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def image_type(data: bytes) -> str | None:
+    """The type of a PNG, JPEG, GIF or WebP image by its first bytes (aiogram uploads say
+    application/octet-stream). Nothing else is served as an image: an SVG could carry script."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@dataclass(frozen=True)
+class SandboxUser:
+    """A simulated Telegram user; each has a private chat with the bot."""
+
+    id: int
+    first_name: str
+    username: str
+    is_admin: bool = False
+
+
+class ChatWeb:
+    """Serves the chat page for ``users`` against the local Bot API server ``tg``."""
+
+    def __init__(
+        self,
+        tg: FakeTelegram,
+        users: list[SandboxUser],
+        *,
+        language_code: str = "ru",
+    ) -> None:
+        self.tg = tg
+        self.users = {user.id: user for user in users}
+        self.language_code = language_code
+        self.url = ""
+        self._queues: set[asyncio.Queue[dict[str, Any] | None]] = set()
+        self._runner: web.AppRunner | None = None
+        self._unsubscribe = tg.subscribe(self._on_event)
+        for user in users:
+            profile = tg.user(user.id, language_code=language_code)
+            profile.update(first_name=user.first_name, username=user.username)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_get("/", self._index)
+        app.router.add_static("/static/", STATIC_DIR, append_version=False)
+        app.router.add_get("/api/state", self._state)
+        app.router.add_get("/api/chats/{user_id}", self._chat)
+        app.router.add_post("/api/chats/{user_id}/messages", self._send)
+        app.router.add_post("/api/chats/{user_id}/taps", self._tap)
+        app.router.add_get("/api/files/{file_id}", self._file)
+        app.router.add_get("/api/events", self._events)
+        return app
+
+    async def start(self, host: str = "127.0.0.1", port: int = 8081) -> str:
+        """Listen on ``host:port`` (0 = any free port); returns and sets :attr:`url`."""
+        self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        try:
+            await site.start()
+        except OSError:
+            await self._runner.cleanup()
+            self._runner = None
+            raise
+        bound = self._runner.addresses[0][1]
+        shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        self.url = f"http://{shown}:{bound}/"
+        return self.url
+
+    async def stop(self) -> None:
+        for queue in list(self._queues):
+            queue.put_nowait(None)  # ends each event stream
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        self._unsubscribe()
+
+    # ------------------------------------------------------------------ events
+
+    def _on_event(self, event: ChatEvent) -> None:
+        payload: dict[str, Any] = {"kind": event.kind, "chat_id": event.chat_id}
+        payload["data"] = event.data
+        if event.kind == "commands":
+            payload["data"] = {"commands": self._commands()}
+        for queue in list(self._queues):
+            queue.put_nowait(payload)
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-store",
+                "X-Accel-Buffering": "no",
+            }
+        )
+        await response.prepare(request)
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self._queues.add(queue)
+        try:
+            await response.write(b"retry: 1000\n: connected\n\n")
+            while True:
+                try:
+                    async with asyncio.timeout(KEEPALIVE_SECONDS):
+                        item = await queue.get()
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+                    continue
+                if item is None:
+                    break
+                data = json.dumps(item, ensure_ascii=False)
+                await response.write(f"data: {data}\n\n".encode())
+        except ConnectionError:
+            pass  # the page went away
+        finally:
+            self._queues.discard(queue)
+        with contextlib.suppress(ConnectionError):
+            await response.write_eof()
+        return response
+
+    # ------------------------------------------------------------------ pages and API
+
+    async def _index(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC_DIR / "index.html", headers=_PAGE_HEADERS)
+
+    def _commands(self) -> list[dict[str, Any]]:
+        return self.tg.commands_for(language_code=self.language_code) or self.tg.commands_for()
+
+    async def _state(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "bot": {
+                    "id": self.tg.bot_id,
+                    "first_name": self.tg.first_name,
+                    "username": self.tg.username,
+                },
+                "users": [asdict(user) for user in self.users.values()],
+                "commands": self._commands(),
+                "message_limit": MESSAGE_LIMIT,
+            }
+        )
+
+    def _user(self, request: web.Request) -> SandboxUser:
+        raw = request.match_info["user_id"]
+        user = self.users.get(int(raw)) if raw.lstrip("-").isdigit() else None
+        if user is None:
+            raise web.HTTPNotFound(text="no such sandbox user")
+        return user
+
+    async def _chat(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        messages = [m for (chat, _), m in sorted(self.tg.messages.items()) if chat == user.id]
+        return web.json_response({"messages": messages})
+
+    @staticmethod
+    async def _body(request: web.Request) -> dict[str, Any]:
+        try:
+            body = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(text="expected a JSON object") from None
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(text="expected a JSON object")
+        return body
+
+    async def _send(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        text = (await self._body(request)).get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise web.HTTPBadRequest(text="text must be a non-empty string")
+        if utf16_len(text) > MESSAGE_LIMIT:
+            raise web.HTTPBadRequest(text=f"a message holds at most {MESSAGE_LIMIT} characters")
+        update_id = self.tg.send_text(text, user_id=user.id, language_code=self.language_code)
+        return web.json_response({"update_id": update_id})
+
+    async def _tap(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        body = await self._body(request)
+        message_id, data = body.get("message_id"), body.get("data")
+        if not isinstance(message_id, int) or not isinstance(data, str):
+            raise web.HTTPBadRequest(text="message_id (int) and data (str) are required")
+        try:
+            query_id = self.tg.tap(message_id, data, user_id=user.id)
+        except ValueError as error:
+            raise web.HTTPConflict(text=str(error)) from None
+        return web.json_response({"callback_query_id": query_id})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        upload = self.tg.files.get(request.match_info["file_id"])
+        if upload is None:
+            raise web.HTTPNotFound(text="no such file")
+        return web.Response(
+            body=upload.data,
+            content_type=image_type(upload.data) or "application/octet-stream",
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
+        )

@@ -1,0 +1,327 @@
+"""The sandbox's web chat in real headless Chromium (Debian's /usr/bin/chromium, driven by
+Playwright's Python package; no browser is downloaded).
+
+The whole sandbox runs in the test's event loop: the local Bot API server, the production
+bot polling it and the chat page. Outside CI a missing Chromium skips these tests with the
+reason; in CI (CI=true) it is an error. The screenshot goes to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+
+from sandbox.config import SANDBOX_ADMIN_ID, SANDBOX_TOKEN, load_sandbox_settings
+from sandbox.runner import Sandbox
+from sandbox.telegram_api import ApiCall
+from services.config import Settings
+from services.zodiac import ZODIAC_SIGNS
+from tests.conftest import IN_CI, TEST_TOKEN
+
+CHROMIUM = Path(os.environ.get("SANDBOX_TEST_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ALICE = 1001
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Playwright's expect() polls the page until the condition holds or this many ms pass.
+EXPECT_MS = 20_000
+
+playwright_api = pytest.importorskip("playwright.async_api")
+expect = playwright_api.expect
+expect.set_options(timeout=EXPECT_MS)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        print(f"\nsandbox browser tests: {reason}")
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path, sqlite_template: bytes) -> AsyncIterator[Sandbox]:
+    db = tmp_path / "sandbox.db"
+    db.write_bytes(sqlite_template)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        bot_token=TEST_TOKEN,  # replaced by the sandbox's own
+        database_url=f"sqlite+aiosqlite:///{db}",
+        language="en",
+        view_flush_seconds=0.2,
+        on_demand_retry_delays="0.05",
+        daily_retry_delays="0.05",
+    )
+    options = load_sandbox_settings(_env_file=None, port=0, open_browser=False)
+    async with Sandbox(settings, options) as running:
+        yield running
+
+
+@pytest.fixture
+async def page(chromium: Path, tmp_path: Path) -> AsyncIterator[Any]:
+    async with playwright_api.async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),  # a fresh --user-data-dir
+            executable_path=str(chromium),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 760, "height": 1000},
+        )
+        try:
+            page = context.pages[0] if context.pages else await context.new_page()
+            problems: list[str] = []
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on(
+                "console",
+                lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None,
+            )
+            page.on("dialog", lambda d: problems.append(f"dialog: {d.message}"))
+            page.problems = problems
+            yield page
+        finally:
+            await context.close()
+
+
+def png(width: int = 64, height: int = 40) -> bytes:
+    """A real PNG (a blue-to-green gradient), made without any imaging library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((40, 4 * x % 256, 200)) for x in range(width))
+        for _ in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def bot_api(sandbox: Sandbox) -> Bot:
+    """Talk to the sandbox's Bot API server as the bot does (for messages the bot never
+    sends by itself: hostile text, a photo)."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(sandbox.tg.base_url))
+    return Bot(SANDBOX_TOKEN, session=session)
+
+
+def to_chat(chat: int, method: str) -> Callable[[ApiCall], bool]:
+    return lambda c: c.method == method and c.ok and c.params.get("chat_id") == chat
+
+
+async def open_chat(page: Any, sandbox: Sandbox) -> None:
+    await page.goto(sandbox.url)
+    await expect(page.locator("body[data-ready=true]")).to_be_attached(timeout=EXPECT_MS)
+
+
+async def send(page: Any, text: str) -> None:
+    await page.locator("#text").fill(text)
+    await page.locator("#text").press("Enter")
+
+
+async def screenshot(page: Any, name: str) -> Path:
+    """Save a screenshot as a test artifact (tests/artifacts/, git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / name
+    await page.screenshot(path=str(shot), full_page=True)
+    print(f"\nsandbox screenshot: {shot}")
+    assert shot.stat().st_size > 10_000
+    return shot
+
+
+async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) -> None:
+    tg = sandbox.tg
+    await open_chat(page, sandbox)
+    await expect(page.locator("#user-select")).to_have_value(str(ALICE))
+    await expect(page.locator("#user-select option")).to_have_text(
+        ["Alice", "Bob", "Admin (admin)"]
+    )
+
+    # The command menu comes from setMyCommands.
+    await page.locator("#menu-button").click()
+    await expect(page.locator("#command-menu .command")).to_have_text(
+        ["/start", "/horoscope", "/help"]
+    )
+    await page.locator("#command-menu button", has_text="/start").click()
+    menu_call = await tg.wait_for(to_chat(ALICE, "sendMessage"))
+    menu_id = menu_call.result["message_id"]
+    menu = page.locator(f'.message.in[data-message-id="{menu_id}"]')
+    await expect(menu.locator(".text")).to_have_text(menu_call.result["text"])
+    await expect(menu.locator(".text")).to_contain_text("Hi, Alice!")
+    await expect(menu.locator(".text")).to_contain_text("Choose your zodiac sign:")
+    buttons = menu.locator(".inline-button")
+    await expect(buttons).to_have_count(12)
+    await expect(buttons).to_have_text([f"{i.emoji} {i.name('en')}" for i in ZODIAC_SIGNS.values()])
+    await expect(page.locator(".message.out .text").first).to_have_text("/start")
+
+    # A tap: the same message now shows Leo's horoscope (the callback is answered first).
+    await buttons.filter(has_text="Leo").click()
+    shown = await tg.wait_for(
+        lambda c: (
+            c.method == "editMessageText"
+            and c.ok
+            and c.params["message_id"] == menu_id
+            and "Leo" in c.params["text"]
+            and "⏳" not in c.params["text"]
+        )
+    )
+    visible = shown.result["text"]
+    assert "Leo" in visible and len(visible) > 200
+    await expect(menu.locator(".text")).to_have_text(visible)
+    await expect(menu.locator(".meta")).to_contain_text("edited")
+    await expect(page.locator(".message.in")).to_have_count(1)  # replaced, not added
+    await expect(menu.locator(".inline-button")).to_have_count(1)  # "all signs"
+    bold = menu.locator(".text b").first
+    await expect(bold).to_contain_text("Leo")  # the bot's <b> rendered as bold
+    await screenshot(page, "sandbox-horoscope.png")
+
+    # Switch to the admin: their own chat, empty; /regen rewrites all twelve.
+    await page.locator("#user-select").select_option(str(SANDBOX_ADMIN_ID))
+    await expect(page.locator(".message")).to_have_count(0)
+    await expect(page.locator("#role-note")).to_contain_text("an admin")
+    await send(page, "/regen")
+    done = await tg.wait_for(
+        lambda c: (
+            c.method == "editMessageText"
+            and c.ok
+            and c.params["chat_id"] == SANDBOX_ADMIN_ID
+            and "Done" in c.params["text"]
+        ),
+        timeout=60,
+    )
+    assert "12 of 12" in done.result["text"]
+    status = page.locator(f'.message.in[data-message-id="{done.result["message_id"]}"]')
+    await expect(status.locator(".text")).to_have_text(done.result["text"])
+
+    # /stats: the views so far (Alice's tap), as the bot answers them; every photo it sends
+    # (the chart) must show as a loaded image.
+    before = len(tg.calls)
+    await send(page, "/stats")
+    reply = await tg.wait_for(
+        lambda c: (
+            c.seq > before
+            and c.ok
+            and c.method in ("sendMessage", "sendPhoto")
+            and c.params["chat_id"] == SANDBOX_ADMIN_ID
+        ),
+        timeout=30,
+    )
+    replies = [
+        c
+        for c in tg.calls
+        if c.seq >= reply.seq and c.ok and c.params.get("chat_id") == SANDBOX_ADMIN_ID
+    ]
+    for call in replies:
+        node = page.locator(f'.message.in[data-message-id="{call.result["message_id"]}"]')
+        await expect(node).to_be_visible()
+        if "photo" in call.result:
+            await expect(node.locator("img.photo")).to_be_visible()
+            assert await node.locator("img.photo").evaluate("i => i.complete && i.naturalWidth > 0")
+        if "text" in call.result:
+            await expect(node.locator(".text")).to_have_text(call.result["text"])
+    # A photo from the bot (what a chart is to Telegram) is shown inline, loaded.
+    bot = bot_api(sandbox)
+    try:
+        sent = await bot.send_photo(
+            SANDBOX_ADMIN_ID,
+            BufferedInputFile(png(), filename="chart.png"),
+            caption="<b>Views</b> chart",
+            parse_mode="HTML",
+        )
+    finally:
+        await bot.session.close()
+    photo = page.locator(f'.message.in[data-message-id="{sent.message_id}"]')
+    image = photo.locator("img.photo")
+    await expect(image).to_be_visible()
+    await expect(photo.locator(".text")).to_have_text("Views chart")
+    await expect(photo.locator(".text b")).to_have_text("Views")
+    assert await image.evaluate("i => [i.naturalWidth, i.naturalHeight]") == [64, 40]
+
+    await screenshot(page, "sandbox-admin-chat.png")
+
+    # Back to Alice: her chat is as she left it.
+    await page.locator("#user-select").select_option(str(ALICE))
+    await expect(menu.locator(".text")).to_have_text(visible)
+    assert page.problems == []
+
+
+async def test_hostile_text_is_shown_never_run(page: Any, sandbox: Sandbox) -> None:
+    tg = sandbox.tg
+    await open_chat(page, sandbox)
+    script = "<script>window.__pwned = 1</script>"
+    image = '<img src=x onerror="window.__pwned = 2">'
+    bot = bot_api(sandbox)
+    try:
+        # Plain text (no parse mode) arrives exactly as written.
+        plain = await bot.send_message(ALICE, f"{script} and {image}")
+        # HTML mode: escaped markup is text; a javascript: link is kept by Telegram, but the
+        # page gives it no href.
+        formatted = await bot.send_message(
+            ALICE,
+            '&lt;img src=x onerror="window.__pwned=3"&gt; <b>bold</b> '
+            '<a href="javascript:window.__pwned=4">click</a> <a href="https://example.org/">ok</a>',
+            parse_mode="HTML",
+        )
+        # A button whose label is markup.
+        keyboard = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=image, callback_data="stale")]]
+        )
+        buttoned = await bot.send_message(ALICE, "pick", reply_markup=keyboard)
+    finally:
+        await bot.session.close()
+
+    first = page.locator(f'[data-message-id="{plain.message_id}"] .text')
+    await expect(first).to_have_text(f"{script} and {image}")
+    second = page.locator(f'[data-message-id="{formatted.message_id}"] .text')
+    await expect(second).to_have_text('<img src=x onerror="window.__pwned=3"> bold click ok')
+    await expect(second.locator("b")).to_have_text("bold")
+    links = second.locator("a")
+    await expect(links).to_have_count(2)
+    assert await links.nth(0).get_attribute("href") is None
+    assert await links.nth(1).get_attribute("href") == "https://example.org/"
+    button = page.locator(f'[data-message-id="{buttoned.message_id}"] .inline-button')
+    await expect(button).to_have_text(image)
+
+    # The user may type markup too: it is their message, shown as text.
+    await send(page, image)
+    await expect(page.locator(".message.out .text").last).to_have_text(image)
+    reply = await tg.wait_for(
+        lambda c: to_chat(ALICE, "sendMessage")(c) and "I understand buttons" in c.params["text"]
+    )
+    answer_node = page.locator(f'.message.in[data-message-id="{reply.result["message_id"]}"]')
+    await expect(answer_node.locator(".text")).to_have_text(reply.result["text"])
+
+    # A tap on a button the bot doesn't know: its answer shows as a toast.
+    await button.click()
+    answer = await tg.wait_for(lambda c: c.method == "answerCallbackQuery" and c.ok)
+    await expect(page.locator("#toast")).to_have_text(answer.params["text"])
+    assert "out of date" in answer.params["text"]
+
+    assert await page.locator(".chat script, .chat img:not(.photo)").count() == 0
+    assert await page.evaluate("() => window.__pwned") is None
+    assert page.problems == []

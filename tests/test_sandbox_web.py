@@ -1,0 +1,238 @@
+"""The sandbox's web chat API and settings, over real HTTP (no browser: see
+test_sandbox_browser.py for the page itself)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from sandbox.config import (
+    SANDBOX_ADMIN_ID,
+    SANDBOX_TOKEN,
+    SandboxSettings,
+    bot_token_configured,
+    load_sandbox_settings,
+)
+from sandbox.runner import sandbox_users
+from sandbox.telegram_api import FakeTelegram
+from sandbox.web import ChatWeb, SandboxUser, image_type
+from services.config import SettingsError, load_settings
+
+ALICE = SandboxUser(1001, "Alice", "alice")
+ADMIN = SandboxUser(42, "Admin", "admin", is_admin=True)
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[FakeTelegram, ChatWeb]]:
+    async with FakeTelegram(SANDBOX_TOKEN) as tg:
+        web = ChatWeb(tg, [ALICE, ADMIN], language_code="en")
+        await web.start(port=0)
+        try:
+            yield tg, web
+        finally:
+            await web.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def bot_call(
+    http: aiohttp.ClientSession, tg: FakeTelegram, method: str, **params: Any
+) -> dict[str, Any]:
+    form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
+    async with http.post(f"{tg.base_url}/bot{tg.token}/{method}", data=form) as response:
+        body: dict[str, Any] = await response.json()
+        assert body["ok"], body
+        return body
+
+
+async def test_page_and_static_files(
+    served: tuple[FakeTelegram, ChatWeb], http: aiohttp.ClientSession
+) -> None:
+    _, web = served
+    assert web.url.startswith("http://127.0.0.1:") and web.url.endswith("/")
+    async with http.get(web.url) as response:
+        assert response.status == 200
+        page = await response.text()
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert '<script src="/static/app.js"></script>' in page
+    assert "cdn" not in page.lower() and "https://" not in page  # works offline
+    for name, kind in (("app.js", "javascript"), ("style.css", "text/css")):
+        async with http.get(f"{web.url}static/{name}") as response:
+            assert response.status == 200 and kind in response.headers["Content-Type"]
+            body = await response.text()
+            for sink in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write"):
+                assert sink not in body  # the page never parses text as HTML
+
+
+async def test_state_lists_users_and_the_command_menu(
+    served: tuple[FakeTelegram, ChatWeb], http: aiohttp.ClientSession
+) -> None:
+    tg, web = served
+    await bot_call(
+        http, tg, "setMyCommands", commands=[{"command": "start", "description": "Start"}]
+    )
+    async with http.get(f"{web.url}api/state") as response:
+        state = await response.json()
+    assert state["bot"]["id"] == tg.bot_id
+    assert [(u["id"], u["first_name"], u["is_admin"]) for u in state["users"]] == [
+        (1001, "Alice", False),
+        (42, "Admin", True),
+    ]
+    assert state["commands"] == [{"command": "start", "description": "Start"}]
+    # The users are Telegram users the bot sees by name and language.
+    assert tg.user(1001)["first_name"] == "Alice" and tg.user(42)["language_code"] == "en"
+
+
+async def test_a_message_and_a_tap_become_updates_and_events(
+    served: tuple[FakeTelegram, ChatWeb], http: aiohttp.ClientSession
+) -> None:
+    tg, web = served
+    async with http.get(f"{web.url}api/events") as stream:
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        assert (await stream.content.readline()).startswith(b"retry:")
+
+        async def next_event() -> dict[str, Any]:
+            async with asyncio.timeout(10):
+                while True:
+                    line = await stream.content.readline()
+                    if line.startswith(b"data: "):
+                        event: dict[str, Any] = json.loads(line[6:])
+                        return event
+
+        async with http.post(f"{web.url}api/chats/1001/messages", json={"text": "/start"}) as r:
+            assert r.status == 200
+        event = await next_event()
+        assert (event["kind"], event["chat_id"], event["data"]["text"]) == (
+            "message",
+            1001,
+            "/start",
+        )
+        (update,) = (await bot_call(http, tg, "getUpdates"))["result"]
+        assert update["message"]["from"]["first_name"] == "Alice"
+
+        keyboard = {"inline_keyboard": [[{"text": "Leo", "callback_data": "sign:leo"}]]}
+        sent = await bot_call(
+            http, tg, "sendMessage", chat_id=1001, text="<b>Pick</b>", parse_mode="HTML",
+            reply_markup=keyboard,
+        )  # fmt: skip
+        event = await next_event()
+        assert event["kind"] == "message"
+        assert event["data"]["entities"] == [{"type": "bold", "offset": 0, "length": 4}]
+        assert event["data"]["reply_markup"] == keyboard
+
+        message_id = sent["result"]["message_id"]
+        tap = {"message_id": message_id, "data": "sign:leo"}
+        async with http.post(f"{web.url}api/chats/1001/taps", json=tap) as response:
+            query_id = (await response.json())["callback_query_id"]
+        await bot_call(http, tg, "answerCallbackQuery", callback_query_id=query_id, text="Hi")
+        event = await next_event()
+        assert (event["kind"], event["data"]["text"]) == ("callback_answer", "Hi")
+
+    async with http.get(f"{web.url}api/chats/1001") as response:
+        messages = (await response.json())["messages"]
+    assert [m["text"] for m in messages] == ["/start", "Pick"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        ("api/chats/999/messages", {"text": "hi"}, 404),
+        ("api/chats/abc/messages", {"text": "hi"}, 404),
+        ("api/chats/1001/messages", {"text": "  "}, 400),
+        ("api/chats/1001/messages", {"text": "x" * 4097}, 400),
+        ("api/chats/1001/messages", ["not", "an", "object"], 400),
+        ("api/chats/1001/taps", {"message_id": "1", "data": "x"}, 400),
+        ("api/chats/1001/taps", {"message_id": 77, "data": "x"}, 409),
+    ],
+)
+async def test_bad_requests_are_refused(
+    served: tuple[FakeTelegram, ChatWeb],
+    http: aiohttp.ClientSession,
+    path: str,
+    body: Any,
+    status: int,
+) -> None:
+    tg, web = served
+    async with http.post(web.url + path, json=body) as response:
+        assert response.status == status
+    assert tg.messages == {}
+
+
+async def test_only_real_raster_images_are_served_as_images(
+    served: tuple[FakeTelegram, ChatWeb], http: aiohttp.ClientSession
+) -> None:
+    tg, web = served
+    ids = {}
+    for name, data in (("chart.png", b"\x89PNG\r\n\x1a\nrest"), ("x.svg", b"<svg onload=1>")):
+        form = aiohttp.FormData()
+        form.add_field("chat_id", "1001")
+        form.add_field("photo", data, filename=name, content_type="image/svg+xml")
+        async with http.post(f"{tg.base_url}/bot{tg.token}/sendPhoto", data=form) as response:
+            ids[name] = (await response.json())["result"]["photo"][-1]["file_id"]
+    async with http.get(f"{web.url}api/files/{ids['chart.png']}") as response:
+        assert response.content_type == "image/png"
+        assert await response.read() == b"\x89PNG\r\n\x1a\nrest"
+    async with http.get(f"{web.url}api/files/{ids['x.svg']}") as response:
+        assert response.content_type == "application/octet-stream"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    async with http.get(f"{web.url}api/files/nope") as response:
+        assert response.status == 404
+
+
+def test_image_type() -> None:
+    assert image_type(b"\xff\xd8\xff\xe0") == "image/jpeg"
+    assert image_type(b"GIF89a...") == "image/gif"
+    assert image_type(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
+    assert image_type(b"<svg/>") is None
+
+
+def test_sandbox_users_and_the_admin() -> None:
+    users = sandbox_users(frozenset())
+    assert [(u.first_name, u.is_admin) for u in users] == [
+        ("Alice", False),
+        ("Bob", False),
+        ("Admin", True),
+    ]
+    assert users[-1].id == SANDBOX_ADMIN_ID
+    assert sandbox_users(frozenset({555, 42}))[-1].id == 42
+    assert [u.id for u in sandbox_users(frozenset({1001}))] == [1002, 1001]
+
+
+def test_sandbox_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("SANDBOX_PORT", "SANDBOX_RATE_LIMIT", "BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = SandboxSettings()
+    assert (defaults.host, defaults.port, defaults.rate_limit) == ("127.0.0.1", 8081, 1.0)
+    monkeypatch.setenv("SANDBOX_PORT", "9090")
+    assert load_sandbox_settings().port == 9090
+    monkeypatch.setenv("SANDBOX_PORT", "http")
+    with pytest.raises(SettingsError, match=r"^SANDBOX_PORT is invalid"):
+        load_sandbox_settings()
+    # The sandbox's token is one the bot's settings accept.
+    assert load_settings(_env_file=None, bot_token=SANDBOX_TOKEN).bot_token.get_secret_value()
+
+
+def test_bot_token_configured_reads_env_and_dotenv(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    assert not bot_token_configured()
+    (tmp_path / ".env").write_text("BOT_TOKEN=\nLANGUAGE=en\n")  # as in .env.example
+    assert not bot_token_configured()
+    (tmp_path / ".env").write_text("BOT_TOKEN=123456:abc\n")
+    assert bot_token_configured()
+    monkeypatch.setenv("BOT_TOKEN", " ")
+    assert not bot_token_configured()  # the environment wins over .env
