@@ -15,10 +15,12 @@ from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, ErrorEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.alerts import job_listener, tap_failure_listener, telegram_sender
 from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware
 from bot.routers import all_routers
 from bot.texts import Texts, get_texts
 from db.engine import create_sessionmaker, safe_url
+from services.alerts import AdminNotifier, secret_values
 from services.clock import Clock
 from services.config import Settings
 from services.runtime import Services, create_services
@@ -66,6 +68,16 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         ]
     )
     services.cache.views.start()
+    # Admin alerts: the daily job's summary and failures, fatal LLM errors during taps.
+    notifier = AdminNotifier(
+        settings.admin_ids, telegram_sender(bot), secrets=secret_values(settings)
+    )
+    language = settings.language.value
+    on_report = job_listener(notifier, texts, language)
+    on_failure = tap_failure_listener(notifier, texts, language, services.background)
+    services.daily.listeners.append(on_report)
+    services.cache.failure_listeners.append(on_failure)
+    dispatcher["admin_listeners"] = (on_report, on_failure)
     scheduler = get_scheduler(
         services.cache,
         timezone=settings.timezone,
@@ -110,6 +122,11 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services) -> None:
     scheduler: AsyncIOScheduler | None = dispatcher.workflow_data.pop("scheduler", None)
     if scheduler is not None and scheduler.running:
         scheduler.shutdown(wait=False)
+    listeners = dispatcher.workflow_data.pop("admin_listeners", None)
+    if listeners is not None:
+        on_report, on_failure = listeners
+        services.daily.listeners.remove(on_report)
+        services.cache.failure_listeners.remove(on_failure)
     for task in list(services.background):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -31,6 +31,9 @@ class Texts:
     stats_empty: str
     stats_line: str
     stats_total: str
+    alert_job_done: str
+    alert_missing: str
+    alert_llm_fatal: str
     something_went_wrong: str
     cmd_start: str
     cmd_horoscope: str
@@ -68,6 +71,12 @@ RU = Texts(
     stats_empty="Пока никто не смотрел гороскопы. Загляните позже!",
     stats_line="{emoji} {name}: {today} (7 дн.: {week}, 30 дн.: {month})",
     stats_total="<b>Всего сегодня: {today}</b> (7 дн.: {week}, 30 дн.: {month})",
+    alert_job_done="🌙 Гороскопы на {date}: {stored}/{count} за {seconds} с",
+    alert_missing="⚠️ Не удалось написать гороскоп после всех попыток:\n{lines}",
+    alert_llm_fatal=(
+        "🚨 LLM отказывает: {reason}\nЗнаки: {signs}. "
+        "Проверьте OPENAI_API_KEY, квоту и OPENAI_MODEL."
+    ),
     something_went_wrong="Что-то пошло не так. Попробуйте ещё раз через минуту.",
     cmd_start="Начать",
     cmd_horoscope="Гороскоп на сегодня",
@@ -116,6 +125,12 @@ EN = Texts(
     stats_empty="Nobody has read a horoscope yet. Check back later!",
     stats_line="{emoji} {name}: {today} (7d: {week}, 30d: {month})",
     stats_total="<b>Total today: {today}</b> (7d: {week}, 30d: {month})",
+    alert_job_done="🌙 Horoscopes for {date}: {stored}/{count} in {seconds} s",
+    alert_missing="⚠️ Still missing after all retries:\n{lines}",
+    alert_llm_fatal=(
+        "🚨 The LLM refuses: {reason}\nSigns: {signs}. "
+        "Check OPENAI_API_KEY, the quota and OPENAI_MODEL."
+    ),
     something_went_wrong="Something went wrong. Please try again in a minute.",
     cmd_start="Start",
     cmd_horoscope="Today's horoscope",
