@@ -19,6 +19,16 @@ from services.stats import ViewCounter
 
 
 @dataclass
+class RegenState:
+    """One /regen at a time: a second one is told this one is running."""
+
+    running: bool = False
+    started: float = 0.0  # time.monotonic()
+    done: int = 0
+    count: int = 0
+
+
+@dataclass
 class Services:
     """What the bot's process owns besides the Bot and Dispatcher; closed by :meth:`close`."""
 
@@ -27,6 +37,7 @@ class Services:
     ai: AIService
     cache: HoroscopeCacheService
     daily: DailyJobState = field(default_factory=DailyJobState)
+    regen: RegenState = field(default_factory=RegenState)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def close(self) -> None:
