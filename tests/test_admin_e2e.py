@@ -388,3 +388,22 @@ async def test_every_admin_command_is_refused_to_others_and_does_nothing(
     assert [c.method for c in answered] == ["sendMessage"] * 5
     assert all(c.params["chat_id"] == USER for c in answered)
     assert len(fake_openai.calls) == calls
+
+
+async def test_regen_reports_a_failed_sign_with_its_reason(
+    start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
+) -> None:
+    app = await start_bot(openai_api_key="sk-test", openai_base_url=fake_openai.base_url)
+    await settled(app)
+    fake_openai.default = Reply(status=401)
+    fake_telegram.send_text("/regen leo", user_id=ADMIN)
+    final = await fake_telegram.wait_for(
+        lambda c: c.method == "editMessageText" and "Done in" in c.params["text"]
+    )
+    lines = final.result["text"].splitlines()
+    assert lines[0].endswith(" s: 0 of 1 regenerated.")
+    assert lines[1:] == [
+        "♌❌",
+        "❌ Failed: Leo (LLM HTTP 401: Error code: 401 - stand-in error 401)",
+    ]
+    assert not app.services.regen.running

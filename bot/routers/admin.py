@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.alerts import seconds_text, sign_label
 from bot.render import format_day
 from bot.texts import Texts
+from services.alerts import clean_reason, secret_values
 from services.charts import ChartData, render_views_chart
 from services.horoscope_cache import HoroscopeCacheService, Outcome, SignResult
 from services.runtime import RegenState, Services
@@ -60,6 +61,9 @@ class LiveMessage:
     def show(self, text: str) -> None:
         self._latest = text
         self._changed.set()
+
+    def cancel(self) -> None:
+        self._task.cancel()
 
     async def finish(self, text: str) -> None:
         self._task.cancel()
@@ -127,7 +131,9 @@ async def regen(
         signs = [sign]
     state.running, state.started, state.done, state.count = True, time.monotonic(), 0, len(signs)
     try:
-        await _regen(message, cache, signs, state, texts, language)
+        await _regen(
+            message, cache, signs, state, texts, language, secret_values(services.settings)
+        )
     finally:
         state.running = False
 
@@ -139,15 +145,15 @@ async def _regen(
     state: RegenState,
     texts: Texts,
     language: str,
+    secrets: list[str],
 ) -> None:
     day = cache.today()
     when = format_day(day, texts, language)
     results: dict[ZodiacSign, SignResult] = {}
 
     def text() -> str:
-        done = sum(1 for r in results.values() if r.outcome is not Outcome.FAILED)
         return texts.regen_progress.format(
-            date=when, done=done, count=len(signs), signs=progress_line(signs, results)
+            date=when, done=state.done, count=len(signs), signs=progress_line(signs, results)
         )
 
     status = await message.answer(text())
@@ -155,7 +161,7 @@ async def _regen(
 
     async def progress(result: SignResult) -> None:
         results[result.sign] = result
-        state.done = len(results)
+        state.done = sum(1 for r in results.values() if r.outcome is not Outcome.FAILED)
         live.show(text())
 
     try:
@@ -168,9 +174,9 @@ async def _regen(
             cleanup=False,
             progress=progress,
         )
-    except BaseException:
+    except BaseException:  # the error handler apologises; no more edits
         state.running = False
-        await live.finish(text())
+        live.cancel()
         raise
     state.running = False  # generation is over: a new /regen may start while we report
     summary = texts.regen_done.format(
@@ -179,7 +185,8 @@ async def _regen(
     summary += "\n" + progress_line(signs, report.results)
     if report.failed:
         names = ", ".join(
-            f"{ZODIAC_SIGNS[s].name(language)} ({html.escape(report.results[s].error or '?')})"
+            f"{ZODIAC_SIGNS[s].name(language)} "
+            f"({html.escape(clean_reason(report.results[s].error or '?', secrets))})"
             for s in report.failed
         )
         summary += texts.regen_failed_line.format(signs=names)
