@@ -37,6 +37,8 @@ class Texts:
     stats_empty: str
     stats_empty_period: str
     stats_usage: str
+    stats_button_today: str
+    stats_button_days: str
     chart_title_day: str
     chart_title_period: str
     chart_today: str
@@ -100,6 +102,8 @@ RU = Texts(
     stats_empty="Пока никто не смотрел гороскопы. Загляните позже!",
     stats_empty_period="За этот период просмотров нет. Попробуйте /stats 30.",
     stats_usage="Так: /stats (сегодня), /stats 7 или /stats 30.",
+    stats_button_today="Сегодня",
+    stats_button_days="{days} дн.",
     chart_title_day="Просмотры за {date}",
     chart_title_period="Просмотры за {days} дн. (по {date})",
     chart_today="Сегодня",
@@ -186,6 +190,8 @@ EN = Texts(
     stats_empty="Nobody has read a horoscope yet. Check back later!",
     stats_empty_period="No views in this period. Try /stats 30.",
     stats_usage="Usage: /stats (today), /stats 7 or /stats 30.",
+    stats_button_today="Today",
+    stats_button_days="{days} days",
     chart_title_day="Views on {date}",
     chart_title_period="Views, last {days} days (to {date})",
     chart_today="Today",

@@ -33,6 +33,7 @@ from tests.test_bot_e2e import (
     USER,
     Now,
     back_to_menu,
+    buttons,
     open_menu,
     sent,
     settled,
@@ -124,6 +125,33 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     assert usage.params["text"] == "Usage: /stats (today), /stats 7 or /stats 30."
     assert len(fake_telegram.calls_of("sendPhoto")) == 3
 
+    # The buttons under a chart switch the period in the same message.
+    chart_id = day.result["message_id"]
+    assert buttons(fake_telegram, chart_id, ADMIN) == ["stats:1", "stats:7", "stats:30"]
+    fake_telegram.tap(chart_id, "stats:7", user_id=ADMIN)
+    edited = await fake_telegram.wait_for("editMessageMedia")
+    assert edited.ok and edited.params["message_id"] == chart_id
+    assert decode_png(edited).size == (960, 720)
+    shown = fake_telegram.messages[(ADMIN, chart_id)]
+    assert shown["caption"] == week.result["caption"]
+    labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["Today", "• 7 days •", "30 days"]
+    # A forged period is a stale button; someone else's tap is refused; neither draws.
+    for data, user, answer in (
+        ("stats:14", ADMIN, "Usage: /stats"),
+        ("stats:30", USER, "This command is for administrators only."),
+    ):
+        query_id = fake_telegram.tap(
+            chart_id, data, user_id=user, chat_id=ADMIN, check_button=False
+        )
+        await fake_telegram.wait_for(
+            lambda c, q=query_id: (
+                c.method == "answerCallbackQuery" and c.params["callback_query_id"] == q
+            )
+        )
+        assert fake_telegram.answered_callbacks[query_id].params["text"].startswith(answer)
+    assert len(fake_telegram.calls_of("editMessageMedia")) == 1
+
 
 async def test_stats_without_data_is_a_friendly_text_and_no_chart(
     start_bot: StartBot,
@@ -153,6 +181,13 @@ async def test_stats_without_data_is_a_friendly_text_and_no_chart(
     fake_telegram.send_text("/stats 30", user_id=ADMIN)
     month = await fake_telegram.wait_for(sent("sendPhoto", ADMIN))
     assert "Last 30 days: 0 (-3, -100% vs the 30 days before)" in month.result["caption"]
+    # "Today" under that chart: nothing to draw, so a notice and the chart stays.
+    query_id = fake_telegram.tap(month.result["message_id"], "stats:1", user_id=ADMIN)
+    answered = await fake_telegram.wait_for(
+        lambda c: c.method == "answerCallbackQuery" and c.params["callback_query_id"] == query_id
+    )
+    assert answered.params["text"] == "No views in this period. Try /stats 30."
+    assert fake_telegram.calls_of("editMessageMedia") == []
 
 
 # -- /status --------------------------------------------------------------------------------

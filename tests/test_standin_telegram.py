@@ -682,3 +682,29 @@ async def test_aiogram_dispatcher_polling(tg: FakeTelegram, bot: Bot) -> None:
     finally:
         await dp.stop_polling()
         await polling
+
+
+async def test_edit_message_media_replaces_the_photo_and_caption(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    from aiogram.types import InputMediaPhoto
+
+    sent = await bot.send_photo(USER, BufferedInputFile(b"one", filename="a.png"), caption="a")
+    edited = await bot.edit_message_media(
+        media=InputMediaPhoto(
+            media=BufferedInputFile(b"two!", filename="b.png"), caption="<b>b</b>"
+        ),
+        chat_id=USER,
+        message_id=sent.message_id,
+    )
+    assert isinstance(edited, Message) and edited.caption == "b"
+    assert edited.photo and edited.photo[-1].file_id != sent.photo[-1].file_id  # type: ignore[index]
+    call = tg.calls_of("editMessageMedia")[0]
+    assert [f.data for f in call.files.values()] == [b"two!"]
+    text = await bot.send_message(USER, "plain")
+    with pytest.raises(TelegramBadRequest, match="no media in the message"):
+        await bot.edit_message_media(
+            media=InputMediaPhoto(media=BufferedInputFile(b"x", filename="c.png")),
+            chat_id=USER,
+            message_id=text.message_id,
+        )

@@ -15,12 +15,15 @@ import structlog
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alerts import seconds_text, sign_label
+from bot.callbacks import StatsCallback
+from bot.keyboards import stats_keyboard
 from bot.render import format_day
+from bot.replies import answer_callback
 from bot.texts import Texts
 from services.alerts import clean_reason, secret_values
 from services.charts import ChartData, render_views_chart
@@ -39,8 +42,8 @@ SIGN_KEYS = [sign.value for sign in ZodiacSign]
 
 
 class IsAdmin(Filter):
-    async def __call__(self, message: Message, admin_ids: frozenset[int]) -> bool:
-        return message.from_user is not None and message.from_user.id in admin_ids
+    async def __call__(self, event: Message | CallbackQuery, admin_ids: frozenset[int]) -> bool:
+        return event.from_user is not None and event.from_user.id in admin_ids
 
 
 # -- /regen -------------------------------------------------------------------------------
@@ -260,6 +263,25 @@ def stats_chart(stats: PeriodStats, texts: Texts, language: str) -> ChartData:
     )
 
 
+async def _period_report(
+    cache: HoroscopeCacheService, session: AsyncSession, period: int, texts: Texts
+) -> PeriodStats | str:
+    """The period's numbers, or the text to say instead when there is nothing to draw."""
+    await cache.views.flush()  # include the taps not yet written
+    history = await load_view_history(session, cache.today())
+    if history.empty:
+        return texts.stats_empty
+    report = period_stats(history, period, SIGN_KEYS)
+    return texts.stats_empty_period if report.empty else report
+
+
+async def _chart_file(report: PeriodStats, texts: Texts, language: str) -> BufferedInputFile:
+    # Rendering takes ~100 ms of CPU: a worker thread, not the event loop.
+    png = await asyncio.to_thread(render_views_chart, stats_chart(report, texts, language))
+    name = f"stats-{report.today.isoformat()}-{report.period}d.png"
+    return BufferedInputFile(png, filename=name)
+
+
 async def stats(
     message: Message,
     command: CommandObject,
@@ -272,21 +294,50 @@ async def stats(
     if period is None:
         await message.answer(texts.stats_usage)
         return
-    await cache.views.flush()  # include the taps not yet written
-    history = await load_view_history(session, cache.today())
-    if history.empty:
-        await message.answer(texts.stats_empty)
+    report = await _period_report(cache, session, period, texts)
+    if isinstance(report, str):
+        await message.answer(report)
         return
-    report = period_stats(history, period, SIGN_KEYS)
-    if report.empty:
-        await message.answer(texts.stats_empty_period)
-        return
-    # Rendering takes tens of milliseconds of CPU: a worker thread, not the event loop.
-    png = await asyncio.to_thread(render_views_chart, stats_chart(report, texts, language))
     await message.answer_photo(
-        BufferedInputFile(png, filename=f"stats-{report.today.isoformat()}-{period}d.png"),
+        await _chart_file(report, texts, language),
+        caption=stats_caption(report, texts, language),
+        reply_markup=stats_keyboard(texts, period),
+    )
+
+
+async def stats_period(
+    query: CallbackQuery,
+    callback_data: StatsCallback,
+    cache: HoroscopeCacheService,
+    session: AsyncSession,
+    texts: Texts,
+    language: str,
+) -> None:
+    """A period button under the chart: the same message shows the other period."""
+    period = callback_data.period
+    if period not in PERIODS:  # forged: no such button was ever sent
+        await answer_callback(query, texts.stats_usage)
+        return
+    report = await _period_report(cache, session, period, texts)
+    if isinstance(report, str):  # nothing to draw: say so, keep the chart that is there
+        await answer_callback(query, report)
+        return
+    await answer_callback(query)
+    media = InputMediaPhoto(
+        media=await _chart_file(report, texts, language),
         caption=stats_caption(report, texts, language),
     )
+    markup = stats_keyboard(texts, period)
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_media(media, reply_markup=markup)
+            return
+        except TelegramBadRequest as error:  # too old, deleted…: send it anew
+            log.info("stats.edit_failed", error=error.message)
+    if query.bot is not None:
+        await query.bot.send_photo(
+            query.from_user.id, media.media, caption=media.caption, reply_markup=markup
+        )
 
 
 # -- /status ------------------------------------------------------------------------------
@@ -355,6 +406,11 @@ async def not_admin(message: Message, texts: Texts, command: CommandObject) -> N
     await message.answer(texts.admin_only)
 
 
+async def not_admin_button(query: CallbackQuery, texts: Texts) -> None:
+    log.info("admin.refused", command="stats-button", user_id=query.from_user.id)
+    await answer_callback(query, texts.admin_only)
+
+
 def create_router() -> Router:
     """A new router each time: an aiogram router can belong to one dispatcher only."""
     router = Router(name="admin")
@@ -362,4 +418,6 @@ def create_router() -> Router:
     router.message.register(stats, Command("stats"), IsAdmin())
     router.message.register(status, Command("status"), IsAdmin())
     router.message.register(not_admin, Command(*ADMIN_COMMANDS))
+    router.callback_query.register(stats_period, StatsCallback.filter(), IsAdmin())
+    router.callback_query.register(not_admin_button, StatsCallback.filter())
     return router

@@ -608,6 +608,7 @@ class FakeTelegram:
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
             "sendPhoto": self._send_photo,
+            "editMessageMedia": self._edit_message_media,
             "close": self._return_true,
             "logOut": self._return_true,
         }.items():
@@ -1322,3 +1323,56 @@ class FakeTelegram:
         if markup:
             message["reply_markup"] = markup
         return self._store(message, str(params.get("caption") or ""))
+
+    async def _edit_message_media(self, params: Params, files: Files) -> dict[str, Any]:
+        """Replace a photo message's photo (a new upload or a file_id) and caption."""
+        media = params.get("media")
+        if not isinstance(media, dict) or not media.get("media"):
+            raise _bad("can't parse InputMedia: media not found")
+        if media.get("type") != "photo":
+            raise _bad("wrong type of the web page content")  # only photos are supported here
+        source = media["media"]
+        upload: UploadedFile | None = None
+        if isinstance(source, str) and source.startswith("attach://"):
+            upload = files.get(source.removeprefix("attach://"))
+            if upload is None:
+                raise _bad("can't parse InputMedia: media not found")
+            if not upload.data:
+                raise _bad("file must be non-empty")
+        caption = self._format(
+            media.get("caption"),
+            media.get("parse_mode"),
+            media.get("caption_entities"),
+            limit=CAPTION_LIMIT,
+            too_long="message caption is too long",
+            allow_empty=True,
+        )
+        markup = self._inline_markup(params.get("reply_markup"))
+        _, current = self._stored_message(params)
+        if "photo" not in current:
+            raise _bad("there is no media in the message to edit")
+        number = next(self._file_ids)
+        size = len(upload.data) if upload is not None else 0
+        message = {
+            k: v
+            for k, v in current.items()
+            if k not in ("caption", "caption_entities", "reply_markup", "photo")
+        }
+        message["photo"] = [
+            {
+                "file_id": f"AgACAgIAAxkDAAI{number:06d}x{side}",
+                "file_unique_id": f"AQAD{number:06d}x{side}",
+                "width": side,
+                "height": side,
+                **({"file_size": size} if size and side == 1280 else {}),
+            }
+            for side in (90, 320, 1280)
+        ]
+        message["edit_date"] = int(time.time())
+        if caption.text:
+            message["caption"] = caption.text
+        if caption.entities:
+            message["caption_entities"] = caption.entities
+        if markup:
+            message["reply_markup"] = markup
+        return self._store(message, str(media.get("caption") or ""))
