@@ -12,7 +12,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand, ErrorEvent
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.alerts import job_listener, tap_failure_listener, telegram_sender
@@ -60,13 +61,24 @@ def create_dispatcher(settings: Settings, services: Services) -> Dispatcher:
 async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> None:
     settings = services.settings
     texts = get_texts(settings.language.value)
-    await bot.set_my_commands(
-        [
-            BotCommand(command="start", description=texts.cmd_start),
-            BotCommand(command="horoscope", description=texts.cmd_horoscope),
-            BotCommand(command="help", description=texts.cmd_help),
-        ]
-    )
+    commands = [
+        BotCommand(command="start", description=texts.cmd_start),
+        BotCommand(command="horoscope", description=texts.cmd_horoscope),
+        BotCommand(command="help", description=texts.cmd_help),
+    ]
+    await bot.set_my_commands(commands)
+    # Admins see their commands in the menu too (only in their own chats).
+    admin_commands = [
+        *commands,
+        BotCommand(command="regen", description=texts.cmd_regen),
+        BotCommand(command="stats", description=texts.cmd_stats),
+        BotCommand(command="status", description=texts.cmd_status),
+    ]
+    for admin_id in sorted(settings.admin_ids):
+        try:
+            await bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(chat_id=admin_id))
+        except TelegramAPIError as error:  # e.g. an admin who never opened the bot
+            log.info("bot.admin_commands_not_set", admin_id=admin_id, error=error.message)
     services.cache.views.start()
     # Admin alerts: the daily job's summary and failures, fatal LLM errors during taps.
     notifier = AdminNotifier(

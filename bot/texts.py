@@ -60,6 +60,9 @@ class Texts:
     cmd_start: str
     cmd_horoscope: str
     cmd_help: str
+    cmd_regen: str
+    cmd_stats: str
+    cmd_status: str
     months: tuple[str, ...]
 
 
@@ -137,6 +140,9 @@ RU = Texts(
     cmd_start="Начать",
     cmd_horoscope="Гороскоп на сегодня",
     cmd_help="Помощь",
+    cmd_regen="Перегенерировать гороскопы (админ)",
+    cmd_stats="Просмотры: график (админ)",
+    cmd_status="Состояние бота (админ)",
     months=(
         "января",
         "февраля",
@@ -225,6 +231,9 @@ EN = Texts(
     cmd_start="Start",
     cmd_horoscope="Today's horoscope",
     cmd_help="Help",
+    cmd_regen="Regenerate horoscopes (admin)",
+    cmd_stats="Views chart (admin)",
+    cmd_status="Bot status (admin)",
     months=(
         "January",
         "February",

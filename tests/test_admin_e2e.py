@@ -27,7 +27,7 @@ from services.clock import Clock
 from services.scheduler import JOB_ID
 from services.zodiac import ZodiacSign
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
-from tests.standins.telegram import ApiCall, FakeTelegram
+from tests.standins.telegram import ApiCall, ApiError, FakeTelegram
 from tests.test_bot_e2e import (
     ADMIN,
     USER,
@@ -442,3 +442,24 @@ async def test_regen_reports_a_failed_sign_with_its_reason(
         "❌ Failed: Leo (LLM HTTP 401: Error code: 401 - stand-in error 401)",
     ]
     assert not app.services.regen.running
+
+
+async def test_admins_see_their_commands_in_the_menu(
+    start_bot: StartBot, fake_telegram: FakeTelegram
+) -> None:
+    set_commands = fake_telegram._methods["setmycommands"]
+
+    async def chat_not_found_for_43(params: dict[str, Any], files: dict[str, Any]) -> Any:
+        if (params.get("scope") or {}).get("chat_id") == BLOCKED_ADMIN:
+            raise ApiError(400, "Bad Request: chat not found")  # never opened the bot
+        return await set_commands(params, files)
+
+    fake_telegram.register_method("setMyCommands", chat_not_found_for_43)
+    app = await start_bot(admin_ids=f"{BLOCKED_ADMIN},{ADMIN}")
+    await settled(app)  # started regardless
+    menu = [c["command"] for c in fake_telegram.commands_for()]
+    admin = [c["command"] for c in fake_telegram.commands_for({"type": "chat", "chat_id": ADMIN})]
+    assert menu == ["start", "horoscope", "help"]
+    assert admin == [*menu, "regen", "stats", "status"]
+    failed = [c for c in fake_telegram.calls_of("setMyCommands") if not c.ok]
+    assert [c.params["scope"]["chat_id"] for c in failed] == [BLOCKED_ADMIN]
