@@ -16,15 +16,18 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand, ErrorEvent
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 from aiohttp import web
 
+from bot.alerts import job_listener, tap_failure_listener, telegram_sender
 from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware, UpdateGuard
 from bot.routers import all_routers
 from bot.texts import Texts, get_texts
 from bot.web import create_web_app
 from db.engine import create_sessionmaker, safe_url
 from db.sqlite_guard import lock_sqlite_file
+from services.alerts import AdminNotifier, secret_values
 from services.clock import Clock
 from services.config import BotMode, Settings
 from services.runtime import Services, create_services
@@ -77,14 +80,35 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=dispatcher.resolve_used_update_types(),
         )
-    await bot.set_my_commands(
-        [
-            BotCommand(command="start", description=texts.cmd_start),
-            BotCommand(command="horoscope", description=texts.cmd_horoscope),
-            BotCommand(command="help", description=texts.cmd_help),
-        ]
-    )
+    commands = [
+        BotCommand(command="start", description=texts.cmd_start),
+        BotCommand(command="horoscope", description=texts.cmd_horoscope),
+        BotCommand(command="help", description=texts.cmd_help),
+    ]
+    await bot.set_my_commands(commands)
+    # Admins see their commands in the menu too (only in their own chats).
+    admin_commands = [
+        *commands,
+        BotCommand(command="regen", description=texts.cmd_regen),
+        BotCommand(command="stats", description=texts.cmd_stats),
+        BotCommand(command="status", description=texts.cmd_status),
+    ]
+    for admin_id in sorted(settings.admin_ids):
+        try:
+            await bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(chat_id=admin_id))
+        except TelegramAPIError as error:  # e.g. an admin who never opened the bot
+            log.info("bot.admin_commands_not_set", admin_id=admin_id, error=error.message)
     services.cache.views.start()
+    # Admin alerts: the daily job's summary and failures, fatal LLM errors during taps.
+    notifier = AdminNotifier(
+        settings.admin_ids, telegram_sender(bot), secrets=secret_values(settings)
+    )
+    language = settings.language.value
+    on_report = job_listener(notifier, texts, language)
+    on_failure = tap_failure_listener(notifier, texts, language, services.background)
+    services.daily.listeners.append(on_report)
+    services.cache.failure_listeners.append(on_failure)
+    dispatcher["admin_listeners"] = (on_report, on_failure)
     scheduler = get_scheduler(
         services.cache,
         timezone=settings.timezone,
@@ -116,13 +140,18 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         services.spawn(services.refresh_loop(), name="cache-refresh")
 
 
-async def on_shutdown(services: Services, guard: UpdateGuard) -> None:
+async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateGuard) -> None:
     # No new updates are taken any more; let the handlers already running finish (bounded)
     # so their views are counted before the final flush.
     late = await guard.drain(services.settings.shutdown_grace_seconds)
     if late:
         log.warning("bot.handlers_abandoned", count=late)
     await services.stop_background()
+    listeners = dispatcher.workflow_data.pop("admin_listeners", None)
+    if listeners is not None:
+        on_report, on_failure = listeners
+        services.daily.listeners.remove(on_report)
+        services.cache.failure_listeners.remove(on_failure)
     await services.cache.views.stop()
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 

@@ -14,3 +14,7 @@ class SignCallback(CallbackData, prefix="sign"):
 
 class MenuCallback(CallbackData, prefix="menu"):
     pass
+
+
+class StatsCallback(CallbackData, prefix="stats"):
+    period: int  # 1 (today), 7 or 30; anything else is answered with the /stats usage

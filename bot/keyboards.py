@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import MenuCallback, SignCallback
+from bot.callbacks import MenuCallback, SignCallback, StatsCallback
 from bot.texts import Texts
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
 
@@ -31,4 +31,18 @@ def retry_keyboard(texts: Texts, sign: ZodiacSign) -> InlineKeyboardMarkup:
     builder.button(text=texts.try_again, callback_data=SignCallback(sign=sign))
     builder.button(text=texts.all_signs, callback_data=MenuCallback())
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def stats_keyboard(texts: Texts, current: int) -> InlineKeyboardMarkup:
+    """Today · 7 days · 30 days under the /stats chart; the one shown is marked."""
+    builder = InlineKeyboardBuilder()
+    for period in (1, 7, 30):
+        label = texts.stats_button_today if period == 1 else texts.stats_button_days
+        label = label.format(days=period)
+        builder.button(
+            text=f"• {label} •" if period == current else label,
+            callback_data=StatsCallback(period=period),
+        )
+    builder.adjust(3)
     return builder.as_markup()

@@ -27,14 +27,42 @@ class Texts:
     regen_progress: str
     regen_done: str
     regen_failed_line: str
+    regen_busy: str
     stats_title: str
+    stats_title_period: str
+    stats_current_day: str
+    stats_current_period: str
+    stats_totals: str
+    stats_extremes: str
     stats_empty: str
-    stats_line: str
-    stats_total: str
+    stats_empty_period: str
+    stats_usage: str
+    stats_button_today: str
+    stats_button_days: str
+    chart_title_day: str
+    chart_title_period: str
+    chart_today: str
+    chart_week_average: str
+    chart_last_days: str
+    chart_previous_days: str
+    chart_axis: str
+    status: str
+    status_offline: str
+    status_llm: str
+    status_never: str
+    status_last_run: str
+    status_failed: str
+    status_next_none: str
+    alert_job_done: str
+    alert_missing: str
+    alert_llm_fatal: str
     something_went_wrong: str
     cmd_start: str
     cmd_horoscope: str
     cmd_help: str
+    cmd_regen: str
+    cmd_stats: str
+    cmd_status: str
     months: tuple[str, ...]
 
 
@@ -61,17 +89,60 @@ RU = Texts(
     admin_only="Эта команда только для администраторов.",
     regen_unknown_sign="Не знаю такого знака: {sign}. Например: /regen leo или /regen Лев",
     regen_started="🔄 Перегенерирую гороскопы на {date}: {count} шт.",
-    regen_progress="🔄 Перегенерация на {date}: {done}/{count}…",
+    regen_progress="🔄 Перегенерация на {date}: {done}/{count}\n{signs}",
     regen_done="✅ Готово за {seconds} с: обновлено {generated} из {count}.",
     regen_failed_line="\n❌ Не удалось: {signs}",
+    regen_busy=(
+        "⏳ Перегенерация уже идёт: {done}/{count}, началась {seconds} с назад. "
+        "Дождитесь её окончания."
+    ),
     stats_title="📊 <b>Просмотры за {date}</b>",
+    stats_title_period="📊 <b>Просмотры за {days} дн.</b> (по {date})",
+    stats_current_day="Сегодня: <b>{total}</b> ({change} к вчера)",
+    stats_current_period="За {days} дн.: <b>{total}</b> ({change} к предыдущим {days} дн.)",
+    stats_totals="Сегодня {today} · 7 дн. {week} · 30 дн. {month}",
+    stats_extremes="Чаще всего: {most} ({most_views}) · реже всего: {least} ({least_views})",
     stats_empty="Пока никто не смотрел гороскопы. Загляните позже!",
-    stats_line="{emoji} {name}: {today} (7 дн.: {week}, 30 дн.: {month})",
-    stats_total="<b>Всего сегодня: {today}</b> (7 дн.: {week}, 30 дн.: {month})",
+    stats_empty_period="За этот период просмотров нет. Попробуйте /stats 30.",
+    stats_usage="Так: /stats (сегодня), /stats 7 или /stats 30.",
+    stats_button_today="Сегодня",
+    stats_button_days="{days} дн.",
+    chart_title_day="Просмотры за {date}",
+    chart_title_period="Просмотры за {days} дн. (по {date})",
+    chart_today="Сегодня",
+    chart_week_average="В среднем за день, предыдущие 7 дн.",
+    chart_last_days="Последние {days} дн.",
+    chart_previous_days="Предыдущие {days} дн.",
+    chart_axis="Просмотры",
+    status=(
+        "ℹ️ <b>Состояние бота</b>\n"
+        "Генератор: {llm}\n"
+        "Гороскопы на {date}: {stored}/{count}\n"
+        "Последний запуск: {last}\n"
+        "Следующий запуск: {next}\n"
+        "Просмотры, ещё не записанные в базу: {pending}\n"
+        "База данных: {database}\n"
+        "Версия: {version}"
+    ),
+    status_offline="офлайн-генератор",
+    status_llm="LLM {model} ({host})",
+    status_never="с момента старта не было",
+    status_last_run="{when} — {stored}/{count} за {seconds} с",
+    status_failed=", не удалось: {signs}",
+    status_next_none="не запланирован",
+    alert_job_done="🌙 Гороскопы на {date}: {stored}/{count} за {seconds} с",
+    alert_missing="⚠️ Не удалось написать гороскоп после всех попыток:\n{lines}",
+    alert_llm_fatal=(
+        "🚨 LLM отказывает: {reason}\nЗнаки: {signs}. "
+        "Проверьте OPENAI_API_KEY, квоту и OPENAI_MODEL."
+    ),
     something_went_wrong="Что-то пошло не так. Попробуйте ещё раз через минуту.",
     cmd_start="Начать",
     cmd_horoscope="Гороскоп на сегодня",
     cmd_help="Помощь",
+    cmd_regen="Перегенерировать гороскопы (админ)",
+    cmd_stats="Просмотры: график (админ)",
+    cmd_status="Состояние бота (админ)",
     months=(
         "января",
         "февраля",
@@ -109,17 +180,60 @@ EN = Texts(
     admin_only="This command is for administrators only.",
     regen_unknown_sign="Unknown sign: {sign}. For example: /regen leo",
     regen_started="🔄 Regenerating horoscopes for {date}: {count}.",
-    regen_progress="🔄 Regenerating for {date}: {done}/{count}…",
+    regen_progress="🔄 Regenerating for {date}: {done}/{count}\n{signs}",
     regen_done="✅ Done in {seconds} s: {generated} of {count} regenerated.",
     regen_failed_line="\n❌ Failed: {signs}",
+    regen_busy=(
+        "⏳ A regeneration is already running: {done}/{count}, started {seconds} s ago. "
+        "Please wait for it to finish."
+    ),
     stats_title="📊 <b>Views on {date}</b>",
+    stats_title_period="📊 <b>Views, last {days} days</b> (to {date})",
+    stats_current_day="Today: <b>{total}</b> ({change} vs yesterday)",
+    stats_current_period="Last {days} days: <b>{total}</b> ({change} vs the {days} days before)",
+    stats_totals="Today {today} · 7 days {week} · 30 days {month}",
+    stats_extremes="Most read: {most} ({most_views}) · least read: {least} ({least_views})",
     stats_empty="Nobody has read a horoscope yet. Check back later!",
-    stats_line="{emoji} {name}: {today} (7d: {week}, 30d: {month})",
-    stats_total="<b>Total today: {today}</b> (7d: {week}, 30d: {month})",
+    stats_empty_period="No views in this period. Try /stats 30.",
+    stats_usage="Usage: /stats (today), /stats 7 or /stats 30.",
+    stats_button_today="Today",
+    stats_button_days="{days} days",
+    chart_title_day="Views on {date}",
+    chart_title_period="Views, last {days} days (to {date})",
+    chart_today="Today",
+    chart_week_average="Daily average, previous 7 days",
+    chart_last_days="Last {days} days",
+    chart_previous_days="Previous {days} days",
+    chart_axis="Views",
+    status=(
+        "ℹ️ <b>Bot status</b>\n"
+        "Writer: {llm}\n"
+        "Horoscopes for {date}: {stored}/{count}\n"
+        "Last job: {last}\n"
+        "Next job: {next}\n"
+        "Views not yet written: {pending}\n"
+        "Database: {database}\n"
+        "Version: {version}"
+    ),
+    status_offline="offline generator",
+    status_llm="LLM {model} ({host})",
+    status_never="none since start",
+    status_last_run="{when} — {stored}/{count} in {seconds} s",
+    status_failed=", failed: {signs}",
+    status_next_none="not scheduled",
+    alert_job_done="🌙 Horoscopes for {date}: {stored}/{count} in {seconds} s",
+    alert_missing="⚠️ Still missing after all retries:\n{lines}",
+    alert_llm_fatal=(
+        "🚨 The LLM refuses: {reason}\nSigns: {signs}. "
+        "Check OPENAI_API_KEY, the quota and OPENAI_MODEL."
+    ),
     something_went_wrong="Something went wrong. Please try again in a minute.",
     cmd_start="Start",
     cmd_horoscope="Today's horoscope",
     cmd_help="Help",
+    cmd_regen="Regenerate horoscopes (admin)",
+    cmd_stats="Views chart (admin)",
+    cmd_status="Bot status (admin)",
     months=(
         "January",
         "February",

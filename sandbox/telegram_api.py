@@ -667,6 +667,7 @@ class FakeTelegram:
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
             "sendPhoto": self._send_photo,
+            "editMessageMedia": self._edit_message_media,
             "close": self._return_true,
             "logOut": self._return_true,
         }.items():
@@ -1411,29 +1412,13 @@ class FakeTelegram:
         )
         markup = self._inline_markup(params.get("reply_markup"))
         self._check_not_blocked(chat_id)
-        number = next(self._file_ids)
-        size = len(upload.data) if upload is not None else 0
-        if upload is None and isinstance(photo, str) and photo in self.files:
-            upload = self.files[photo]  # a photo sent again by its file_id
         message: dict[str, Any] = {
             "message_id": self._new_message_id(chat_id),
             "from": self.bot_user,
             "chat": self.chat(chat_id),
             "date": int(time.time()),
-            "photo": [
-                {
-                    "file_id": f"AgACAgIAAxkDAAI{number:06d}x{side}",
-                    "file_unique_id": f"AQAD{number:06d}x{side}",
-                    "width": side,
-                    "height": side,
-                    **({"file_size": size} if size and side == 1280 else {}),
-                }
-                for side in (90, 320, 1280)
-            ],
+            "photo": self._photo_sizes(photo, upload),
         }
-        if upload is not None:
-            for size_ in message["photo"]:
-                self.files[size_["file_id"]] = upload
         if caption.text:
             message["caption"] = caption.text
         if caption.entities:
@@ -1441,3 +1426,66 @@ class FakeTelegram:
         if markup:
             message["reply_markup"] = markup
         return self._store(message, str(params.get("caption") or ""))
+
+    def _photo_sizes(self, source: Any, upload: UploadedFile | None) -> list[dict[str, Any]]:
+        """The PhotoSize list Telegram returns for a new photo; keeps the bytes by file_id."""
+        number = next(self._file_ids)
+        if upload is None and isinstance(source, str) and source in self.files:
+            upload = self.files[source]  # a photo sent again by its file_id
+        size = len(upload.data) if upload is not None else 0
+        sizes: list[dict[str, Any]] = [
+            {
+                "file_id": f"AgACAgIAAxkDAAI{number:06d}x{side}",
+                "file_unique_id": f"AQAD{number:06d}x{side}",
+                "width": side,
+                "height": side,
+                **({"file_size": size} if size and side == 1280 else {}),
+            }
+            for side in (90, 320, 1280)
+        ]
+        if upload is not None:
+            for photo_size in sizes:
+                self.files[str(photo_size["file_id"])] = upload
+        return sizes
+
+    async def _edit_message_media(self, params: Params, files: Files) -> dict[str, Any]:
+        """Replace a photo message's photo (a new upload or a file_id) and caption."""
+        media = params.get("media")
+        if not isinstance(media, dict) or not media.get("media"):
+            raise _bad("can't parse InputMedia: media not found")
+        if media.get("type") != "photo":
+            raise _bad("wrong type of the web page content")  # only photos are supported here
+        source = media["media"]
+        upload: UploadedFile | None = None
+        if isinstance(source, str) and source.startswith("attach://"):
+            upload = files.get(source.removeprefix("attach://"))
+            if upload is None:
+                raise _bad("can't parse InputMedia: media not found")
+            if not upload.data:
+                raise _bad("file must be non-empty")
+        caption = self._format(
+            media.get("caption"),
+            media.get("parse_mode"),
+            media.get("caption_entities"),
+            limit=CAPTION_LIMIT,
+            too_long="message caption is too long",
+            allow_empty=True,
+        )
+        markup = self._inline_markup(params.get("reply_markup"))
+        _, current = self._stored_message(params)
+        if "photo" not in current:
+            raise _bad("there is no media in the message to edit")
+        message = {
+            k: v
+            for k, v in current.items()
+            if k not in ("caption", "caption_entities", "reply_markup", "photo")
+        }
+        message["photo"] = self._photo_sizes(source, upload)
+        message["edit_date"] = int(time.time())
+        if caption.text:
+            message["caption"] = caption.text
+        if caption.entities:
+            message["caption_entities"] = caption.entities
+        if markup:
+            message["reply_markup"] = markup
+        return self._store(message, str(media.get("caption") or ""))

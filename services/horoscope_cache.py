@@ -111,6 +111,9 @@ class HoroscopeCacheService:
         self._sleep = sleep
         self._advisory = locks
         self.counters = CacheCounters()
+        # Told (synchronously, so a slow listener never delays the tap) when a tap's
+        # generation fails for good; the bot alerts the admins on fatal LLM errors.
+        self.failure_listeners: list[Callable[[SignResult], None]] = []
 
     # -- the tap -------------------------------------------------------------------------
 
@@ -149,8 +152,9 @@ class HoroscopeCacheService:
                 if self._replicas:  # another replica may have written it while we waited
                     text = await self._read(session, sign, day)
                 if text is None:
-                    _, text = await self._write(sign, day, self.on_demand_retry_delays)
+                    result, text = await self._write(sign, day, self.on_demand_retry_delays)
                     if text is None:
+                        self._tell_failure(result)
                         return None
                     text = await self._store(session, sign, day, text, replace=False)
         self._remember(sign, day, text)
@@ -166,6 +170,13 @@ class HoroscopeCacheService:
             await _quiet_rollback(session)
             log.warning("cache.db_read_failed", sign=sign.value, error=_short(error))
             return None
+
+    def _tell_failure(self, result: SignResult) -> None:
+        for listener in self.failure_listeners:
+            try:
+                listener(result)
+            except Exception as error:  # a listener must not fail the tap
+                log.warning("cache.failure_listener_failed", error=repr(error))
 
     # -- the job and /regen ----------------------------------------------------------------
 

@@ -26,6 +26,16 @@ log = structlog.get_logger(__name__)
 
 
 @dataclass
+class RegenState:
+    """One /regen at a time: a second one is told this one is running."""
+
+    running: bool = False
+    started: float = 0.0  # time.monotonic()
+    done: int = 0
+    count: int = 0
+
+
+@dataclass
 class Services:
     """What the bot's process owns besides the Bot and Dispatcher; closed by :meth:`close`."""
 
@@ -35,6 +45,7 @@ class Services:
     cache: HoroscopeCacheService
     daily: DailyJobState = field(default_factory=DailyJobState)
     scheduler: AsyncIOScheduler | None = None
+    regen: RegenState = field(default_factory=RegenState)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:

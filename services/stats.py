@@ -136,3 +136,109 @@ async def load_view_stats(session: AsyncSession, today: date) -> ViewStats:
         if day == today:
             today_counts[sign] = today_counts.get(sign, 0) + count
     return ViewStats(today, today_counts, week, month)
+
+
+# -- /stats: one period compared with what came before ------------------------------------
+
+PERIODS = (1, 7, 30)  # today, the last 7 days, the last 30 days (each including today)
+HISTORY_DAYS = 60  # enough for "the last 30 days" and the 30 before them
+
+
+@dataclass(frozen=True, slots=True)
+class ViewHistory:
+    today: date
+    counts: dict[tuple[str, date], int]  # (sign, day) -> views
+
+    def per_sign(self, first: date, last: date) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for (sign, day), count in self.counts.items():
+            if first <= day <= last:
+                totals[sign] = totals.get(sign, 0) + count
+        return totals
+
+    def total(self, first: date, last: date) -> int:
+        return sum(self.per_sign(first, last).values())
+
+    def last_days(self, days: int) -> int:
+        """Views in the ``days`` days ending today (today included)."""
+        return self.total(self.today - timedelta(days=days - 1), self.today)
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodStats:
+    """``current``: views per sign in the period. ``baseline``: what it is compared with,
+    per sign: for today, the daily average of the 7 days before; for 7 or 30 days, the
+    same number of days just before. ``previous_total`` is yesterday's total for today."""
+
+    period: int
+    today: date
+    current: dict[str, float]
+    baseline: dict[str, float]
+    total: int
+    previous_total: int
+    today_total: int
+    week_total: int
+    month_total: int
+
+    @property
+    def change(self) -> int:
+        return self.total - self.previous_total
+
+    @property
+    def change_percent(self) -> float | None:
+        if self.previous_total == 0:
+            return None
+        return 100.0 * self.change / self.previous_total
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.current.values()) and not any(self.baseline.values())
+
+    def most_and_least(self, signs: list[str]) -> tuple[tuple[str, int], tuple[str, int]]:
+        """The most and the least read sign in the period (ties: the first in ``signs``)."""
+        counts = [(sign, int(self.current.get(sign, 0))) for sign in signs]
+        most = max(counts, key=lambda item: item[1])
+        least = min(counts, key=lambda item: item[1])
+        return most, least
+
+
+async def load_view_history(
+    session: AsyncSession, today: date, days: int = HISTORY_DAYS
+) -> ViewHistory:
+    rows = await repositories.views_between(session, today - timedelta(days=days - 1), today)
+    counts: dict[tuple[str, date], int] = {}
+    for sign, day, count in rows:
+        counts[(sign, day)] = counts.get((sign, day), 0) + count
+    return ViewHistory(today, counts)
+
+
+def period_stats(history: ViewHistory, period: int, signs: list[str]) -> PeriodStats:
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}")
+    today = history.today
+    first = today - timedelta(days=period - 1)
+    current = history.per_sign(first, today)
+    if period == 1:
+        week = history.per_sign(today - timedelta(days=7), today - timedelta(days=1))
+        baseline = {sign: week.get(sign, 0) / 7 for sign in signs}
+        yesterday = today - timedelta(days=1)
+        previous_total = history.total(yesterday, yesterday)
+    else:
+        before = history.per_sign(first - timedelta(days=period), first - timedelta(days=1))
+        baseline = {sign: float(before.get(sign, 0)) for sign in signs}
+        previous_total = sum(before.values())
+    return PeriodStats(
+        period=period,
+        today=today,
+        current={sign: float(current.get(sign, 0)) for sign in signs},
+        baseline=baseline,
+        total=sum(current.values()),
+        previous_total=previous_total,
+        today_total=history.last_days(1),
+        week_total=history.last_days(7),
+        month_total=history.last_days(30),
+    )

@@ -110,7 +110,7 @@ def env_for(database_url: str, telegram: FakeTelegram, **extra: str) -> dict[str
         VIEW_FLUSH_SECONDS="0.2",
         ON_DEMAND_RETRY_DELAYS="0.05",
         DAILY_RETRY_DELAYS="0.05",
-        ADMIN_IDS="42",
+        ADMIN_IDS="",  # no admin alerts among the messages these tests count
     )
     env.update(extra)
     return env
@@ -265,7 +265,7 @@ async def test_healthz_and_metrics_follow_the_database(
     url = pg.set(port=proxy.port).render_as_string(hide_password=False)
     port = free_port()
     try:
-        app = await start_bot(database_url=url, web_port=port, web_host="127.0.0.1")
+        app = await start_bot(database_url=url, web_port=port, web_host="127.0.0.1", admin_ids="")
         fill = [t for t in app.services.background if t.get_name() == "startup-fill"]
         await asyncio.gather(*fill)
         health_url = f"http://127.0.0.1:{port}/healthz"

@@ -200,9 +200,16 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     await expect(bold).to_contain_text("Leo")  # the bot's <b> rendered as bold
     await screenshot(page, "sandbox-horoscope.png")
 
-    # Switch to the admin: their own chat, empty; /regen rewrites all twelve.
+    # Switch to the admin: their own chat, which holds only the start-up job's summary
+    # alert; /regen rewrites all twelve.
+    summary = await tg.wait_for(
+        lambda c: c.method == "sendMessage" and c.ok and c.params["chat_id"] == SANDBOX_ADMIN_ID,
+        timeout=60,
+    )
+    assert "12/12" in summary.result["text"]
     await page.locator("#user-select").select_option(str(SANDBOX_ADMIN_ID))
-    await expect(page.locator(".message")).to_have_count(0)
+    await expect(page.locator(".message")).to_have_count(1)
+    await expect(page.locator(".message.in .text")).to_have_text(summary.result["text"])
     await expect(page.locator("#role-note")).to_contain_text("an admin")
     await send(page, "/regen")
     done = await tg.wait_for(

@@ -813,3 +813,29 @@ def test_the_old_import_path_is_the_same_stand_in() -> None:
 
     assert telegram.FakeTelegram is telegram_api.FakeTelegram
     assert set(telegram.__all__) == set(telegram_api.__all__)
+
+
+async def test_edit_message_media_replaces_the_photo_and_caption(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    from aiogram.types import InputMediaPhoto
+
+    sent = await bot.send_photo(USER, BufferedInputFile(b"one", filename="a.png"), caption="a")
+    edited = await bot.edit_message_media(
+        media=InputMediaPhoto(
+            media=BufferedInputFile(b"two!", filename="b.png"), caption="<b>b</b>"
+        ),
+        chat_id=USER,
+        message_id=sent.message_id,
+    )
+    assert isinstance(edited, Message) and edited.caption == "b"
+    assert edited.photo and edited.photo[-1].file_id != sent.photo[-1].file_id  # type: ignore[index]
+    call = tg.calls_of("editMessageMedia")[0]
+    assert [f.data for f in call.files.values()] == [b"two!"]
+    text = await bot.send_message(USER, "plain")
+    with pytest.raises(TelegramBadRequest, match="no media in the message"):
+        await bot.edit_message_media(
+            media=InputMediaPhoto(media=BufferedInputFile(b"x", filename="c.png")),
+            chat_id=USER,
+            message_id=text.message_id,
+        )

@@ -1,40 +1,127 @@
-"""Admin commands: /regen [sign] and /stats. Anyone else is told they are for admins."""
+"""Admin commands: /regen [sign], /stats [7|30], /status.
+
+Anyone else gets a polite refusal and a log line, nothing more: no generation, no query.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import time
+from datetime import datetime
 
+import structlog
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.alerts import seconds_text, sign_label
+from bot.callbacks import StatsCallback
+from bot.keyboards import stats_keyboard
 from bot.render import format_day
+from bot.replies import answer_callback
 from bot.texts import Texts
-from services.horoscope_cache import HoroscopeCacheService, SignResult
-from services.scheduler import generate_daily_horoscopes
-from services.stats import load_view_stats
+from services.alerts import clean_reason, secret_values
+from services.charts import ChartData, render_views_chart
+from services.horoscope_cache import HoroscopeCacheService, Outcome, SignResult
+from services.runtime import RegenState, Services
+from services.scheduler import JOB_ID, generate_daily_horoscopes
+from services.stats import PERIODS, PeriodStats, load_view_history, period_stats
+from services.status import BotStatus, collect_status
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign, parse_sign
 
-router = Router(name="admin")
+log = structlog.get_logger(__name__)
 
-PROGRESS_EDIT_INTERVAL = 2.0  # seconds between progress edits: stay clear of flood limits
+ADMIN_COMMANDS = ("regen", "stats", "status")
+PROGRESS_EDIT_INTERVAL = 1.0  # seconds between progress edits: stay clear of flood limits
+SIGN_KEYS = [sign.value for sign in ZodiacSign]
 
 
 class IsAdmin(Filter):
-    async def __call__(self, message: Message, admin_ids: frozenset[int]) -> bool:
-        return message.from_user is not None and message.from_user.id in admin_ids
+    async def __call__(self, event: Message | CallbackQuery, admin_ids: frozenset[int]) -> bool:
+        return event.from_user is not None and event.from_user.id in admin_ids
+
+
+# -- /regen -------------------------------------------------------------------------------
+
+
+class LiveMessage:
+    """One status message kept up to date: at most one edit per interval, always showing
+    the latest text (intermediate states are skipped, never queued)."""
+
+    def __init__(self, message: Message, interval: float) -> None:
+        self._message = message
+        self._interval = interval
+        self._latest = message.text or ""
+        self._shown = self._latest
+        self._changed = asyncio.Event()
+        self._task = asyncio.create_task(self._run(), name="regen-progress")
+
+    def show(self, text: str) -> None:
+        self._latest = text
+        self._changed.set()
+
+    def cancel(self) -> None:
+        self._task.cancel()
+
+    async def finish(self, text: str) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        try:
+            await self._message.edit_text(text)
+        except TelegramBadRequest:  # too old to edit, deleted…: say it anew
+            await self._message.answer(text)
+
+    async def _run(self) -> None:
+        while True:
+            await self._changed.wait()
+            self._changed.clear()
+            text = self._latest
+            if text != self._shown:
+                try:
+                    await self._message.edit_text(text)
+                    self._shown = text
+                except TelegramBadRequest as error:
+                    log.info("regen.progress_edit_failed", error=error.message)
+            await asyncio.sleep(self._interval)
+
+
+def progress_line(signs: list[ZodiacSign], results: dict[ZodiacSign, SignResult]) -> str:
+    """``♈✅ ♉✅ ♊⏳ ♋ …``: done, failed (❌), being written (⏳), waiting (the bare glyph)."""
+    parts = []
+    current = next((sign for sign in signs if sign not in results), None)
+    for sign in signs:
+        emoji = ZODIAC_SIGNS[sign].emoji
+        result = results.get(sign)
+        if result is not None:
+            parts.append(emoji + ("❌" if result.outcome is Outcome.FAILED else "✅"))
+        else:
+            parts.append(emoji + ("⏳" if sign is current else ""))
+    return " ".join(parts)
 
 
 async def regen(
     message: Message,
     command: CommandObject,
     cache: HoroscopeCacheService,
+    services: Services,
     texts: Texts,
     language: str,
 ) -> None:
+    state = services.regen
+    if state.running:  # checked and set with no await in between: one /regen at a time
+        await message.answer(
+            texts.regen_busy.format(
+                done=state.done,
+                count=state.count,
+                seconds=f"{time.monotonic() - state.started:.0f}",
+            )
+        )
+        return
     signs = list(ZodiacSign)
     if command.args:
         sign = parse_sign(command.args)
@@ -44,81 +131,284 @@ async def regen(
             )
             return
         signs = [sign]
+    state.running, state.started, state.done, state.count = True, time.monotonic(), 0, len(signs)
+    try:
+        await _regen(
+            message, cache, signs, state, texts, language, secret_values(services.settings)
+        )
+    finally:
+        state.running = False
+
+
+async def _regen(
+    message: Message,
+    cache: HoroscopeCacheService,
+    signs: list[ZodiacSign],
+    state: RegenState,
+    texts: Texts,
+    language: str,
+    secrets: list[str],
+) -> None:
     day = cache.today()
     when = format_day(day, texts, language)
-    status = await message.answer(texts.regen_started.format(date=when, count=len(signs)))
-    done = 0
-    last_edit = time.monotonic()
+    results: dict[ZodiacSign, SignResult] = {}
 
-    async def progress(_: SignResult) -> None:
-        nonlocal done, last_edit
-        done += 1
-        if done < len(signs) and time.monotonic() - last_edit >= PROGRESS_EDIT_INTERVAL:
-            last_edit = time.monotonic()
-            await _edit(status, texts.regen_progress.format(date=when, done=done, count=len(signs)))
+    def text() -> str:
+        return texts.regen_progress.format(
+            date=when, done=state.done, count=len(signs), signs=progress_line(signs, results)
+        )
 
-    report = await generate_daily_horoscopes(
-        cache,
-        day=day,
-        signs=signs,
-        force=True,
-        retry_delays=cache.on_demand_retry_delays,
-        cleanup=False,
-        exclusive=False,  # an admin's request is not skipped while the job runs elsewhere
-        progress=progress,
-    )
+    status = await message.answer(text())
+    live = LiveMessage(status, PROGRESS_EDIT_INTERVAL)
+
+    async def progress(result: SignResult) -> None:
+        results[result.sign] = result
+        state.done = sum(1 for r in results.values() if r.outcome is not Outcome.FAILED)
+        live.show(text())
+
+    try:
+        report = await generate_daily_horoscopes(
+            cache,
+            day=day,
+            signs=signs,
+            force=True,
+            retry_delays=cache.on_demand_retry_delays,
+            cleanup=False,
+            exclusive=False,  # an admin's request is not skipped while the job runs elsewhere
+            progress=progress,
+        )
+    except BaseException:  # the error handler apologises; no more edits
+        state.running = False
+        live.cancel()
+        raise
+    state.running = False  # generation is over: a new /regen may start while we report
     summary = texts.regen_done.format(
-        seconds=f"{report.seconds:.1f}", generated=len(report.generated), count=len(signs)
+        seconds=seconds_text(report.seconds), generated=len(report.generated), count=len(signs)
     )
+    summary += "\n" + progress_line(signs, report.results)
     if report.failed:
-        names = ", ".join(ZODIAC_SIGNS[s].name(language) for s in report.failed)
+        names = ", ".join(
+            f"{ZODIAC_SIGNS[s].name(language)} "
+            f"({html.escape(clean_reason(report.results[s].error or '?', secrets))})"
+            for s in report.failed
+        )
         summary += texts.regen_failed_line.format(signs=names)
-    await _edit(status, summary)
+    await live.finish(summary)
+
+
+# -- /stats -------------------------------------------------------------------------------
+
+
+def parse_period(args: str | None) -> int | None:
+    """``/stats`` → 1 (today), ``/stats 7`` → 7, ``/stats 30`` → 30; anything else → None."""
+    if not args or not args.strip():
+        return 1
+    value = args.strip().lower().removesuffix("d")
+    return int(value) if value.isdigit() and int(value) in PERIODS else None
+
+
+def _change(stats: PeriodStats) -> str:
+    percent = stats.change_percent
+    if percent is None:
+        return f"{stats.change:+d}"
+    return f"{stats.change:+d}, {percent:+.0f}%"
+
+
+def stats_caption(stats: PeriodStats, texts: Texts, language: str) -> str:
+    when = format_day(stats.today, texts, language)
+    (most, most_views), (least, least_views) = stats.most_and_least(SIGN_KEYS)
+    if stats.period == 1:
+        lines = [
+            texts.stats_title.format(date=when),
+            texts.stats_current_day.format(total=stats.total, change=_change(stats)),
+        ]
+    else:
+        lines = [
+            texts.stats_title_period.format(days=stats.period, date=when),
+            texts.stats_current_period.format(
+                days=stats.period, total=stats.total, change=_change(stats)
+            ),
+        ]
+    lines += [
+        texts.stats_totals.format(
+            today=stats.today_total, week=stats.week_total, month=stats.month_total
+        ),
+        texts.stats_extremes.format(
+            most=sign_label(ZodiacSign(most), language),
+            most_views=most_views,
+            least=sign_label(ZodiacSign(least), language),
+            least_views=least_views,
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def stats_chart(stats: PeriodStats, texts: Texts, language: str) -> ChartData:
+    when = format_day(stats.today, texts, language)
+    if stats.period == 1:
+        title = texts.chart_title_day.format(date=when)
+        current_label, baseline_label = texts.chart_today, texts.chart_week_average
+    else:
+        title = texts.chart_title_period.format(days=stats.period, date=when)
+        current_label = texts.chart_last_days.format(days=stats.period)
+        baseline_label = texts.chart_previous_days.format(days=stats.period)
+    return ChartData(
+        title=title,
+        labels=[sign_label(sign, language) for sign in ZodiacSign],
+        current=[stats.current[key] for key in SIGN_KEYS],
+        baseline=[stats.baseline[key] for key in SIGN_KEYS],
+        current_label=current_label,
+        baseline_label=baseline_label,
+        axis_label=texts.chart_axis,
+    )
+
+
+async def _period_report(
+    cache: HoroscopeCacheService, session: AsyncSession, period: int, texts: Texts
+) -> PeriodStats | str:
+    """The period's numbers, or the text to say instead when there is nothing to draw."""
+    await cache.views.flush()  # include the taps not yet written
+    history = await load_view_history(session, cache.today())
+    if history.empty:
+        return texts.stats_empty
+    report = period_stats(history, period, SIGN_KEYS)
+    return texts.stats_empty_period if report.empty else report
+
+
+async def _chart_file(report: PeriodStats, texts: Texts, language: str) -> BufferedInputFile:
+    # Rendering takes ~100 ms of CPU: a worker thread, not the event loop.
+    png = await asyncio.to_thread(render_views_chart, stats_chart(report, texts, language))
+    name = f"stats-{report.today.isoformat()}-{report.period}d.png"
+    return BufferedInputFile(png, filename=name)
 
 
 async def stats(
     message: Message,
+    command: CommandObject,
     cache: HoroscopeCacheService,
     session: AsyncSession,
     texts: Texts,
     language: str,
 ) -> None:
-    await cache.views.flush()  # include the taps not yet written
-    data = await load_view_stats(session, cache.today())
-    if not data.per_sign_30d:
-        await message.answer(texts.stats_empty)
+    period = parse_period(command.args)
+    if period is None:
+        await message.answer(texts.stats_usage)
         return
-    lines = [texts.stats_title.format(date=format_day(data.today, texts, language)), ""]
-    for sign, info in ZODIAC_SIGNS.items():
-        lines.append(
-            texts.stats_line.format(
-                emoji=info.emoji,
-                name=info.name(language),
-                today=data.per_sign_today.get(sign, 0),
-                week=data.per_sign_7d.get(sign, 0),
-                month=data.per_sign_30d.get(sign, 0),
-            )
+    report = await _period_report(cache, session, period, texts)
+    if isinstance(report, str):
+        await message.answer(report)
+        return
+    await message.answer_photo(
+        await _chart_file(report, texts, language),
+        caption=stats_caption(report, texts, language),
+        reply_markup=stats_keyboard(texts, period),
+    )
+
+
+async def stats_period(
+    query: CallbackQuery,
+    callback_data: StatsCallback,
+    cache: HoroscopeCacheService,
+    session: AsyncSession,
+    texts: Texts,
+    language: str,
+) -> None:
+    """A period button under the chart: the same message shows the other period."""
+    period = callback_data.period
+    if period not in PERIODS:  # forged: no such button was ever sent
+        await answer_callback(query, texts.stats_usage)
+        return
+    report = await _period_report(cache, session, period, texts)
+    if isinstance(report, str):  # nothing to draw: say so, keep the chart that is there
+        await answer_callback(query, report)
+        return
+    await answer_callback(query)
+    media = InputMediaPhoto(
+        media=await _chart_file(report, texts, language),
+        caption=stats_caption(report, texts, language),
+    )
+    markup = stats_keyboard(texts, period)
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_media(media, reply_markup=markup)
+            return
+        except TelegramBadRequest as error:  # too old, deleted…: send it anew
+            log.info("stats.edit_failed", error=error.message)
+    if query.bot is not None:
+        await query.bot.send_photo(
+            query.from_user.id, media.media, caption=media.caption, reply_markup=markup
         )
-    lines += [
-        "",
-        texts.stats_total.format(
-            today=data.total_today,
-            week=sum(data.per_sign_7d.values()),
-            month=sum(data.per_sign_30d.values()),
-        ),
-    ]
-    await message.answer("\n".join(lines))
 
 
-async def not_admin(message: Message, texts: Texts) -> None:
+# -- /status ------------------------------------------------------------------------------
+
+
+def _when(moment: datetime, texts: Texts, language: str) -> str:
+    return f"{format_day(moment.date(), texts, language)} {moment:%H:%M:%S}"
+
+
+def status_text(info: BotStatus, texts: Texts, language: str) -> str:
+    if info.llm_model is None:
+        llm = texts.status_offline
+    else:
+        llm = texts.status_llm.format(
+            model=html.escape(info.llm_model), host=html.escape(info.llm_host or "?")
+        )
+    report = info.last_report
+    if report is None or info.last_finished is None:
+        last = texts.status_never
+    else:
+        last = texts.status_last_run.format(
+            when=_when(info.last_finished, texts, language),
+            stored=len(report.generated) + len(report.present),
+            count=len(report.results),
+            seconds=seconds_text(report.seconds),
+        )
+        if report.failed:
+            last += texts.status_failed.format(
+                signs=", ".join(sign_label(s, language) for s in report.failed)
+            )
+    if info.next_run is None:
+        next_run = texts.status_next_none
+    else:
+        next_run = f"{_when(info.next_run, texts, language)} ({info.timezone})"
+    return texts.status.format(
+        llm=llm,
+        date=format_day(info.day, texts, language),
+        stored=info.stored_today,
+        count=info.sign_count,
+        last=last,
+        next=next_run,
+        pending=info.pending_views,
+        database=html.escape(info.database),
+        version=html.escape(info.version),
+    )
+
+
+async def status(
+    message: Message,
+    services: Services,
+    texts: Texts,
+    language: str,
+) -> None:
+    scheduler = services.scheduler
+    job = scheduler.get_job(JOB_ID) if scheduler is not None else None
+    info = await collect_status(services, job.next_run_time if job is not None else None)
+    await message.answer(status_text(info, texts, language))
+
+
+# -- everyone else ------------------------------------------------------------------------
+
+
+async def not_admin(message: Message, texts: Texts, command: CommandObject) -> None:
+    user_id = message.from_user.id if message.from_user else None
+    log.info("admin.refused", command=command.command, user_id=user_id)
     await message.answer(texts.admin_only)
 
 
-async def _edit(status: Message, text: str) -> None:
-    try:
-        await status.edit_text(text)
-    except TelegramBadRequest:
-        await status.answer(text)
+async def not_admin_button(query: CallbackQuery, texts: Texts) -> None:
+    log.info("admin.refused", command="stats-button", user_id=query.from_user.id)
+    await answer_callback(query, texts.admin_only)
 
 
 def create_router() -> Router:
@@ -126,5 +416,8 @@ def create_router() -> Router:
     router = Router(name="admin")
     router.message.register(regen, Command("regen"), IsAdmin())
     router.message.register(stats, Command("stats"), IsAdmin())
-    router.message.register(not_admin, Command("regen", "stats"))
+    router.message.register(status, Command("status"), IsAdmin())
+    router.message.register(not_admin, Command(*ADMIN_COMMANDS))
+    router.callback_query.register(stats_period, StatsCallback.filter(), IsAdmin())
+    router.callback_query.register(not_admin_button, StatsCallback.filter())
     return router

@@ -1,0 +1,116 @@
+"""Admin messages about generation: the daily job's summary and alerts, worded for Telegram.
+
+The rate limiting and the per-admin error handling live in :mod:`services.alerts`; this
+module only words the messages and sends them through the Bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+
+from bot.render import format_day
+from bot.texts import Texts
+from services.alerts import AdminNotifier, Sender
+from services.horoscope_cache import SignResult
+from services.scheduler import DailyReport, ReportListener
+from services.zodiac import ZODIAC_SIGNS, ZodiacSign
+
+log = structlog.get_logger(__name__)
+
+
+def telegram_sender(bot: Bot) -> Sender:
+    async def send(chat_id: int, text: str) -> None:
+        try:
+            await bot.send_message(chat_id, text)
+        except TelegramForbiddenError:  # the admin blocked the bot: not our problem to fix
+            log.info("alerts.admin_blocked_bot", admin_id=chat_id)
+            raise
+        except TelegramAPIError as error:
+            log.warning("alerts.telegram_error", admin_id=chat_id, error=error.message)
+            raise
+
+    return send
+
+
+def llm_cause(reason: str) -> str:
+    """One cause per kind of fatal LLM error ("LLM HTTP 401", "LLM quota exhausted (429)")."""
+    return "llm:" + reason.split(":", 1)[0].strip()
+
+
+def seconds_text(seconds: float) -> str:
+    return f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1f}"
+
+
+def sign_label(sign: ZodiacSign, language: str) -> str:
+    info = ZODIAC_SIGNS[sign]
+    return f"{info.emoji} {info.name(language)}"
+
+
+def job_listener(notifier: AdminNotifier, texts: Texts, language: str) -> ReportListener:
+    """After each run of the daily job: a one-line summary when it wrote or missed something
+    (a restart that finds all twelve stored stays quiet), one alert per fatal LLM error, and
+    one alert listing the signs still missing after every retry."""
+
+    async def on_report(report: DailyReport) -> None:
+        if report.generated or report.failed:
+            stored = len(report.generated) + len(report.present)
+            await notifier.broadcast(
+                texts.alert_job_done.format(
+                    date=format_day(report.day, texts, language),
+                    stored=stored,
+                    count=len(report.results),
+                    seconds=seconds_text(report.seconds),
+                )
+            )
+        fatal: dict[str, list[SignResult]] = {}
+        missing: list[SignResult] = []
+        for sign in report.failed:
+            result = report.results[sign]
+            if result.alert:
+                fatal.setdefault(notifier.clean(result.error or ""), []).append(result)
+            elif notifier.limiter.allow(f"missing:{sign.value}"):
+                missing.append(result)
+        for reason, results in fatal.items():
+            await notifier.alert(
+                llm_cause(reason), _fatal_text(texts, language, reason, [r.sign for r in results])
+            )
+        if missing:
+            lines = "\n".join(
+                f"{sign_label(r.sign, language)} — {html.escape(notifier.clean(r.error or ''))}"
+                for r in missing
+            )
+            await notifier.broadcast(texts.alert_missing.format(lines=lines))
+
+    return on_report
+
+
+def tap_failure_listener(
+    notifier: AdminNotifier, texts: Texts, language: str, background: set[asyncio.Task[Any]]
+) -> Callable[[SignResult], None]:
+    """A tap's generation failed for good: alert the admins if the LLM failed fatally
+    (rate-limited per cause). Sending runs in the background: the user's apology never waits."""
+
+    def on_failure(result: SignResult) -> None:
+        if not result.alert:
+            return
+        reason = notifier.clean(result.error or "")
+        task = asyncio.create_task(
+            notifier.alert(llm_cause(reason), _fatal_text(texts, language, reason, [result.sign])),
+            name="admin-alert",
+        )
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+    return on_failure
+
+
+def _fatal_text(texts: Texts, language: str, reason: str, signs: list[ZodiacSign]) -> str:
+    names = ", ".join(sign_label(sign, language) for sign in signs)
+    return texts.alert_llm_fatal.format(reason=html.escape(reason), signs=names)

@@ -1,0 +1,68 @@
+"""What /status reports, gathered in one place (the bot only formats it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import metadata
+from urllib.parse import urlsplit
+
+from services.runtime import Services
+from services.scheduler import DailyReport
+from services.zodiac import ZodiacSign
+
+DISTRIBUTION = "zodiac-horoscope-bot"
+
+
+@dataclass(frozen=True, slots=True)
+class BotStatus:
+    llm_model: str | None  # None: the offline generator
+    llm_host: str | None
+    day: date
+    stored_today: int
+    sign_count: int
+    last_report: DailyReport | None
+    last_finished: datetime | None  # in TIMEZONE
+    next_run: datetime | None  # in TIMEZONE
+    pending_views: int
+    database: str  # e.g. "postgresql+asyncpg"
+    version: str
+    timezone: str
+
+
+def version() -> str:
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+async def collect_status(services: Services, next_run: datetime | None) -> BotStatus:
+    settings = services.settings
+    tz = settings.tz
+    model = host = None
+    if settings.openai_api_key is not None:
+        model = settings.openai_model
+        # Host and port only: a base URL could carry credentials or a tenant path.
+        host = urlsplit(settings.openai_base_url or "https://api.openai.com/v1").hostname
+        port = urlsplit(settings.openai_base_url or "").port
+        if host and port:
+            host = f"{host}:{port}"
+    day = services.cache.today()
+    stored = await services.cache.stored_signs(day)
+    finished = services.daily.finished_at
+    url = services.engine.url
+    return BotStatus(
+        llm_model=model,
+        llm_host=host,
+        day=day,
+        stored_today=len(stored),
+        sign_count=len(ZodiacSign),
+        last_report=services.daily.last_report,
+        last_finished=finished.astimezone(tz) if finished else None,
+        next_run=next_run.astimezone(tz) if next_run else None,
+        pending_views=services.cache.views.pending,
+        database=f"{url.get_backend_name()}+{url.get_driver_name()}",
+        version=version(),
+        timezone=settings.timezone,
+    )
