@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from logging.config import fileConfig
 
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from alembic import context
 from db.engine import create_engine
+from db.locks import lock_key
 from db.models import Base
 from services.config import DatabaseSettings
 
@@ -36,6 +38,10 @@ def run_migrations_offline() -> None:
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Replicas starting together all run `upgrade`: one migrates, the others wait here
+        # and then find nothing to do. Released when this connection closes.
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": lock_key("migrate")})
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

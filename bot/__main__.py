@@ -13,7 +13,7 @@ import structlog
 
 from bot.logs import configure_logging
 from sandbox.config import SANDBOX_TOKEN, bot_token_configured, load_sandbox_settings
-from services.config import DatabaseSettings, Settings, SettingsError, load_settings
+from services.config import Settings, SettingsError, load_database_settings, load_settings
 from services.zodiac import parse_sign
 
 log = structlog.get_logger("bot")
@@ -43,8 +43,9 @@ def _secrets(settings: Settings) -> list[str]:
     from sqlalchemy.engine import make_url
 
     secrets = [settings.bot_token.get_secret_value()]
-    if settings.openai_api_key is not None:
-        secrets.append(settings.openai_api_key.get_secret_value())
+    for secret in (settings.openai_api_key, settings.webhook_secret):
+        if secret is not None:
+            secrets.append(secret.get_secret_value())
     password = make_url(settings.database_url).password
     if password:
         secrets.append(str(password))
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     try:
         if args.command == "migrate":
-            db_settings = DatabaseSettings()
+            db_settings = load_database_settings()
             configure_logging()
             from db.migrations import upgrade
 

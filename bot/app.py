@@ -52,6 +52,7 @@ def create_dispatcher(
     language = settings.language.value
     guard = guard or UpdateGuard()
     dp = Dispatcher(
+        disable_fsm=True,  # no conversations here: no per-user state kept for ever
         settings=settings,
         services=services,
         guard=guard,
@@ -136,8 +137,9 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         ),
         name="startup-fill",
     )
-    if services.engine.dialect.name == "postgresql":
-        services.spawn(services.refresh_loop(), name="cache-refresh")
+    # Texts written by another process (a replica's /regen, `horoscope-bot generate --force`)
+    # reach this one's memory within CACHE_REFRESH_SECONDS.
+    services.spawn(services.refresh_loop(), name="cache-refresh")
 
 
 async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateGuard) -> None:

@@ -35,13 +35,22 @@ class AdvisoryLocks:
             yield True
             return
         async with self._engine.connect() as conn:
-            if wait:
-                await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
-                acquired = True
-            else:
-                result = await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
-                acquired = bool(result.scalar())
-            await conn.commit()  # end the transaction; the session-level lock stays
+            acquired = False
+            try:
+                if wait:
+                    await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+                    acquired = True
+                else:
+                    result = await conn.execute(
+                        text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
+                    )
+                    acquired = bool(result.scalar())
+                await conn.commit()  # end the transaction; the session-level lock stays
+            except BaseException:
+                # Cancelled or failed half-way: the lock may be held on the server, and the
+                # pool's reset (ROLLBACK) does not release it. Closing the connection does.
+                await _discard(conn)
+                raise
             try:
                 yield acquired
             finally:
@@ -50,10 +59,18 @@ class AdvisoryLocks:
 
 
 async def _unlock(conn: AsyncConnection, key: int) -> None:
+    """Release on a best-effort basis: the work under the lock is done and must not fail
+    because the connection died meanwhile (a dead connection has released the lock)."""
     try:
         await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
         await conn.commit()
-    except BaseException:
-        # Closing the connection for good releases the lock on the server.
+    except BaseException as error:
+        log.warning("lock.release_failed", key=key, error=repr(error))
+        await _discard(conn)
+        if not isinstance(error, Exception):
+            raise  # a cancellation goes on
+
+
+async def _discard(conn: AsyncConnection) -> None:
+    with contextlib.suppress(Exception):
         await conn.invalidate()
-        raise

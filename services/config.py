@@ -10,10 +10,13 @@ import re
 from datetime import time
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/horoscope.db"
 DEFAULT_TIMEZONE = "Europe/Moscow"
@@ -46,8 +49,25 @@ class _Base(BaseSettings):
     )
 
 
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
 class DatabaseSettings(_Base):
     database_url: str = Field(DEFAULT_DATABASE_URL, min_length=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError("is not a database URL, e.g. " + DEFAULT_DATABASE_URL) from None
+        if driver not in SUPPORTED_DRIVERS:
+            raise ValueError(
+                f"uses {driver!r}; supported: sqlite+aiosqlite:///path or "
+                "postgresql+asyncpg://user:password@host:5432/db"
+            )
+        return value
 
 
 def _split_csv(value: Any) -> Any:
@@ -89,6 +109,16 @@ class Settings(DatabaseSettings):
         if not _TOKEN_RE.match(value.get_secret_value()):
             raise ValueError("does not look like a bot token from @BotFather (<digits>:<secret>)")
         return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        parsed = urlsplit(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(
+                "must be an http(s) URL of a Bot API server, e.g. https://api.telegram.org"
+            )
+        return value.rstrip("/")
 
     @field_validator("webhook_path")
     @classmethod
@@ -209,6 +239,13 @@ def describe_validation_error(error: ValidationError) -> str:
             message = str(item["msg"]).removeprefix("Value error, ")
             lines.append(f"{name} is invalid: {message}")
     return "; ".join(dict.fromkeys(lines))
+
+
+def load_database_settings() -> DatabaseSettings:
+    try:
+        return DatabaseSettings()
+    except ValidationError as error:
+        raise SettingsError(describe_validation_error(error)) from None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -33,16 +33,10 @@ from services.zodiac import ZodiacSign
 log = structlog.get_logger(__name__)
 
 DEFAULT_ON_DEMAND_DELAYS: tuple[float, ...] = (5.0, 10.0, 30.0)
+SHIELDED_GRACE_SECONDS = 10.0
 
 Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
-
-
-async def shielded(work: Coroutine[Any, Any, T]) -> T:
-    """Await ``work`` in a task that a cancellation of the caller does not interrupt."""
-    task = asyncio.ensure_future(work)
-    task.add_done_callback(_log_orphan_failure)
-    return await asyncio.shield(task)
 
 
 def _log_orphan_failure(task: asyncio.Task[Any]) -> None:
@@ -114,6 +108,8 @@ class HoroscopeCacheService:
         # Told (synchronously, so a slow listener never delays the tap) when a tap's
         # generation fails for good; the bot alerts the admins on fatal LLM errors.
         self.failure_listeners: list[Callable[[SignResult], None]] = []
+        self._failures: dict[ZodiacSign, int] = dict.fromkeys(ZodiacSign, 0)
+        self._shielded: set[asyncio.Task[Any]] = set()
 
     # -- the tap -------------------------------------------------------------------------
 
@@ -124,15 +120,29 @@ class HoroscopeCacheService:
         """
         sign = ZodiacSign(zodiac_sign)
         day = self.clock.today()
-        async with self._lock(sign):
-            text = self._remembered(sign, day)
-            if text is not None:
-                self.counters.hits += 1
-            else:
-                self.counters.misses += 1
-                text = await self._load_or_generate(sign, day, session)
+        text = self._remembered(sign, day)
+        if text is None:
+            # A miss: under the sign's lock check memory again, then the database, and only
+            # then generate. A warm tap takes no lock at all, so it never waits behind a
+            # /regen of its sign (which holds the lock through its LLM call): it gets the
+            # current text until the new one replaces it.
+            failures_seen = self._failures[sign]
+            async with self._lock(sign):
+                text = self._remembered(sign, day)
                 if text is None:
-                    return None
+                    if self._failures[sign] != failures_seen:
+                        # The generation we waited for failed after all its attempts: the
+                        # same answer for everyone who waited, not one more full cycle each.
+                        return None
+                    self.counters.misses += 1
+                    text = await self._load_or_generate(sign, day, session)
+                    if text is None:
+                        self._failures[sign] += 1
+                        return None
+                else:
+                    self.counters.hits += 1
+        else:
+            self.counters.hits += 1
         self.views.count(sign, day)
         return text
 
@@ -166,7 +176,7 @@ class HoroscopeCacheService:
             # End the transaction: the connection goes back to the pool before any LLM call.
             await session.commit()
             return text
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, OSError) as error:  # asyncpg raises OSError when refused
             await _quiet_rollback(session)
             log.warning("cache.db_read_failed", sign=sign.value, error=_short(error))
             return None
@@ -194,32 +204,33 @@ class HoroscopeCacheService:
         tap during this call waits for this text.
         """
         sign = ZodiacSign(zodiac_sign)
-        async with self._lock(sign), self._replica_lock(sign, day):
-            if not force:
-                text = self._remembered(sign, day)
-                if text is None:
+        async with self._lock(sign):
+            if not force and self._remembered(sign, day) is not None:
+                return SignResult(sign, Outcome.PRESENT)
+            async with self._replica_lock(sign, day):
+                if not force:
                     text = await self._in_session(
                         lambda session: repositories.get_content(session, sign, day)
                     )
-                if text is not None:
-                    self._remember(sign, day, text)
-                    return SignResult(sign, Outcome.PRESENT)
-            result, text = await self._write(sign, day, retry_delays)
-            if text is None:
-                return result
-            new_text = text
-            text = await self._in_session(
-                lambda session: repositories.save_content(
-                    session, sign, day, new_text, replace=force
+                    if text is not None:
+                        self._remember(sign, day, text)
+                        return SignResult(sign, Outcome.PRESENT)
+                result, text = await self._write(sign, day, retry_delays)
+                if text is None:
+                    return result
+                new_text = text
+                text = await self._in_session(
+                    lambda session: repositories.save_content(
+                        session, sign, day, new_text, replace=force
+                    )
                 )
-            )
-            self._remember(sign, day, text)
-            return result
+                self._remember(sign, day, text)
+                return result
 
     async def refresh(self) -> int:
         """Re-read today's texts so a /regen on another replica reaches this one's memory.
 
-        Returns how many signs changed. Runs every CACHE_REFRESH_SECONDS on PostgreSQL.
+        Returns how many signs changed. Runs every CACHE_REFRESH_SECONDS.
         """
         day = self.clock.today()
         stored = await self._in_session(lambda session: repositories.get_day(session, day))
@@ -241,6 +252,8 @@ class HoroscopeCacheService:
         return await self._in_session(lambda session: repositories.signs_on(session, day, signs))
 
     async def close(self) -> None:
+        if self._shielded:  # database work that outlived a cancelled caller
+            await asyncio.wait(set(self._shielded), timeout=SHIELDED_GRACE_SECONDS)
         await self.views.stop()
 
     # -- internals ---------------------------------------------------------------------------
@@ -253,20 +266,17 @@ class HoroscopeCacheService:
     async def exclusive_job(self, name: str, day: date) -> AsyncIterator[bool]:
         """True inside the block if this process may run the job ``name`` for ``day``:
         on PostgreSQL one replica at a time (try-lock, no waiting); always on SQLite."""
-        if self._advisory is None:
-            yield True
-            return
-        try:
-            lock = self._advisory.hold(lock_key("job", name, day), wait=False)
-            acquired = await lock.__aenter__()
-        except (SQLAlchemyError, OSError) as error:
-            log.warning("job.lock_unavailable", job=name, error=_short(error))
-            yield True  # the database is down: the job's own retries deal with it
-            return
-        try:
+        async with contextlib.AsyncExitStack() as stack:
+            acquired = True
+            if self._advisory is not None:
+                try:
+                    acquired = await stack.enter_async_context(
+                        self._advisory.hold(lock_key("job", name, day), wait=False)
+                    )
+                except (SQLAlchemyError, OSError) as error:
+                    # The database is down: run anyway, the job's own retries deal with it.
+                    log.warning("job.lock_unavailable", job=name, error=_short(error))
             yield acquired
-        finally:
-            await lock.__aexit__(None, None, None)
 
     @contextlib.asynccontextmanager
     async def _replica_lock(self, sign: ZodiacSign, day: date) -> AsyncIterator[None]:
@@ -328,7 +338,13 @@ class HoroscopeCacheService:
                 await session.commit()
                 return result
 
-        return await shielded(run())
+        # Shielded: a cancelled caller returns at once; the work finishes in its task,
+        # which close() waits for before the engine is disposed.
+        task = asyncio.ensure_future(run())
+        self._shielded.add(task)
+        task.add_done_callback(self._shielded.discard)
+        task.add_done_callback(_log_orphan_failure)
+        return await asyncio.shield(task)
 
     @property
     def ai(self) -> AIService:
@@ -403,14 +419,14 @@ class HoroscopeCacheService:
             stored = await repositories.save_content(session, sign, day, text, replace=replace)
             await session.commit()
             return stored
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, OSError) as error:
             await _quiet_rollback(session)
             log.warning("cache.db_write_failed", sign=sign.value, error=_short(error))
             return text
 
 
 async def _quiet_rollback(session: AsyncSession) -> None:
-    with contextlib.suppress(SQLAlchemyError):
+    with contextlib.suppress(SQLAlchemyError, OSError):
         await session.rollback()
 
 

@@ -53,6 +53,7 @@ class Services:
         task = asyncio.create_task(coro, name=name)
         self.background.add(task)
         task.add_done_callback(self.background.discard)
+        task.add_done_callback(_log_failure)
         return task
 
     async def stop_background(self) -> None:
@@ -66,8 +67,8 @@ class Services:
                 await task
 
     async def refresh_loop(self) -> None:
-        """Re-read today's texts every CACHE_REFRESH_SECONDS (replicas on PostgreSQL), so a
-        /regen on one replica reaches the others within that bound."""
+        """Re-read today's texts every CACHE_REFRESH_SECONDS, so a /regen on another replica
+        (or `horoscope-bot generate --force`) reaches this process within that bound."""
         while True:
             await asyncio.sleep(self.settings.cache_refresh_seconds)
             try:
@@ -80,6 +81,11 @@ class Services:
         await self.cache.close()  # final view flush
         await self.ai.close()
         await self.engine.dispose()
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background.failed", task=task.get_name(), error=repr(task.exception()))
 
 
 def create_services(settings: Settings, *, clock: Clock | None = None) -> Services:

@@ -121,6 +121,9 @@ async def generate_daily_horoscopes(
             if delay is not None:
                 if not pending:
                     break
+                if day < cache.today():  # midnight passed: the next day's job takes over
+                    log.info("daily.retries_abandoned", day=day.isoformat())
+                    break
                 log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
                 await sleep(delay)
             for sign in pending:

@@ -298,8 +298,9 @@ async def test_telegram_quirks_are_absorbed(
     # A message that can no longer be edited: a new message is sent instead.
     fake_telegram.fail_next("editMessageText", 400, "Bad Request: message can't be edited")
     fake_telegram.tap(menu, MenuCallback().pack(), check_button=False)
-    fresh = await fake_telegram.wait_for(sent("sendMessage"))
-    assert fresh.seq > retried.seq or fresh.params["text"]
+    fresh = await fake_telegram.wait_for(lambda c: sent("sendMessage")(c) and c.seq > retried.seq)
+    assert "Choose your zodiac sign" in fresh.params["text"]
+    assert fresh.params["reply_markup"]["inline_keyboard"]
 
 
 async def test_regen_is_for_admins_and_replaces_all_twelve(

@@ -261,3 +261,78 @@ async def test_llm_down_exact_attempts_then_recovery(
         )
         assert len(fake_openai.calls) == 11
     await services.close()
+
+
+async def test_a_failed_generation_is_shared_by_everyone_who_waited(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """LLM down and 20 taps on a cold sign: one cycle of attempts, 20 apologies at once —
+    not 20 cycles one after another. The next tap tries afresh."""
+    services = create_services(
+        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.01")
+    )
+    fake_openai.default = Reply(status=503)
+    fake_openai.gate = asyncio.Event()
+
+    async def tap() -> str | None:
+        async with sessionmaker() as session:
+            return await services.cache.get_horoscope("leo", session)
+
+    taps = [asyncio.create_task(tap()) for _ in range(20)]
+    await fake_openai.wait_calls(1)
+    fake_openai.gate.set()
+    assert await asyncio.gather(*taps) == [None] * 20
+    assert len(fake_openai.calls) == 3  # one cycle: 1 + one per delay
+    fake_openai.default = Reply(content="Back again.")
+    assert await tap() == "Back again."
+    await services.close()
+
+
+async def test_a_warm_tap_does_not_wait_for_a_regeneration(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from services.scheduler import generate_daily_horoscopes
+
+    services = create_services(llm_settings(make_settings, fake_openai))
+    async with sessionmaker() as session:
+        old = await services.cache.get_horoscope("leo", session)
+    fake_openai.gate = asyncio.Event()
+    regen = asyncio.create_task(
+        generate_daily_horoscopes(
+            services.cache, signs=[ZodiacSign.LEO], force=True, exclusive=False, cleanup=False
+        )
+    )
+    await fake_openai.wait_calls(2)  # the regeneration holds leo's lock in its LLM call
+    assert services.cache._lock(ZodiacSign.LEO).locked()
+    async with sessionmaker() as session:
+        assert await services.cache.get_horoscope("leo", session) == old  # at once
+    fake_openai.gate.set()
+    await regen
+    async with sessionmaker() as session:
+        new = await services.cache.get_horoscope("leo", session)
+    assert new != old
+    await services.close()
+
+
+async def test_a_cold_tap_while_the_database_refuses_connections(
+    make_settings: Callable[..., Settings], fake_openai: FakeOpenAI
+) -> None:
+    """PostgreSQL down (connection refused, an OSError from asyncpg): the tap still gets a
+    horoscope, generated and kept in memory."""
+    dead = "postgresql+asyncpg://postgres@127.0.0.1:1/none"
+    services = create_services(
+        make_settings(database_url=dead, openai_api_key="sk", openai_base_url=fake_openai.base_url)
+    )
+    from db.engine import create_sessionmaker
+
+    async with create_sessionmaker(services.engine)() as session:
+        text = await services.cache.get_horoscope("aries", session)
+        assert text is not None and "aries" in text
+        assert await services.cache.get_horoscope("aries", session) == text  # from memory
+    assert len(fake_openai.calls) == 1
+    services.cache.views._pending.clear()  # nowhere to write them in this test
+    await services.close()

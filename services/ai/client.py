@@ -1,6 +1,6 @@
 """AIService: one call writes one horoscope, through an OpenAI-compatible API or offline.
 
-There is exactly one retry layer, ours (``services.generation``): the ``openai`` client is
+There is exactly one retry layer, ours (``HoroscopeCacheService._write``): the ``openai`` client is
 built with ``max_retries=0`` and an explicit timeout so retries never multiply.
 """
 
