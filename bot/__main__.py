@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -57,16 +59,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level, settings.log_format.value, _secrets(settings))
 
+    if args.command == "run":
+        # Migrations run in a child process (``horoscope-bot migrate``), so Alembic and Mako
+        # never load into the long-running bot (~12 MB of RSS for its whole life), and the
+        # bot's own imports overlap with the migration instead of following it.
+        migrating = _start_migration(settings) if settings.auto_migrate else None
+        from bot.app import run_polling
+
+        if migrating is not None and migrating.wait() != 0:
+            print("horoscope-bot: migrations failed (see above)", file=sys.stderr)
+            return 1
+        asyncio.run(run_polling(settings))
+        return 0
     if settings.auto_migrate:
         from db.migrations import upgrade
 
         upgrade(settings.database_url)
-    if args.command == "run":
-        from bot.app import run_polling
-
-        asyncio.run(run_polling(settings))
-        return 0
     return asyncio.run(_generate(settings, args))
+
+
+def _start_migration(settings: Settings) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    return subprocess.Popen([sys.executable, "-m", "bot", "migrate"], env=env)
 
 
 async def _generate(settings: Settings, args: argparse.Namespace) -> int:

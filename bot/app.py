@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from typing import Any
 
 import structlog
@@ -47,7 +48,9 @@ def create_dispatcher(settings: Settings, services: Services) -> Dispatcher:
         language=language,
         texts=get_texts(language),
     )
-    dp.update.outer_middleware(DbSessionMiddleware(create_sessionmaker(services.engine)))
+    sessions = DbSessionMiddleware(create_sessionmaker(services.engine))
+    dp.message.middleware(sessions)
+    dp.callback_query.middleware(sessions)
     dp.include_routers(*all_routers())
     dp.errors.register(on_error)
     dp.startup.register(on_startup)
@@ -154,6 +157,7 @@ class BotApp:
         """
         try:
             await self.bot.delete_webhook(drop_pending_updates=False)
+            settle_heap()
             await self.dp.start_polling(
                 self.bot,
                 allowed_updates=self.dp.resolve_used_update_types(),
@@ -166,6 +170,15 @@ class BotApp:
 
     async def stop(self) -> None:
         await self.dp.stop_polling()
+
+
+def settle_heap() -> None:
+    """Move everything start-up allocated (modules, pydantic schemas, SQLAlchemy mappers…) out
+    of the garbage collector's sight. The bot imports ~3x the objects a bare aiogram bot does;
+    without this every full collection walks all of them, which showed up as extra CPU per
+    tap spread over whatever frame happened to allocate (docs/BENCHMARKS.md)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def run_polling(settings: Settings) -> None:

@@ -12,6 +12,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
+from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
@@ -22,10 +23,12 @@ log = structlog.get_logger(__name__)
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """Outer middleware on updates: one AsyncSession per update, as ``data["session"]``.
+    """Inner middleware: an AsyncSession as ``data["session"]`` for the handlers that ask for
+    one (a ``session`` parameter), one per handled event.
 
-    Opening a session takes no connection; one is checked out only if a handler queries,
-    so a tap served from memory never touches the pool.
+    Registered on the dispatcher's message and callback-query observers, so it runs after the
+    filters chose the handler and applies to every router. A tap on a sign does not take a
+    session (the cache service opens its own on a miss): the hot path allocates none.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -37,6 +40,9 @@ class DbSessionMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        chosen: HandlerObject | None = data.get("handler")
+        if chosen is not None and "session" not in chosen.params:
+            return await handler(event, data)
         async with self._sessionmaker() as session:
             data["session"] = session
             return await handler(event, data)

@@ -92,17 +92,25 @@ class HoroscopeCacheService:
 
     # -- the tap -------------------------------------------------------------------------
 
-    async def get_horoscope(self, zodiac_sign: str, session: AsyncSession) -> str | None:
+    async def get_horoscope(
+        self, zodiac_sign: str, session: AsyncSession | None = None
+    ) -> str | None:
         """Today's horoscope for the sign, or None when every generation attempt failed.
 
         Counts one view for each returned horoscope. Raises ValueError for an unknown sign.
+        ``session``: the caller's, for a miss; without one a miss opens its own (the warm
+        path needs none, so taps don't create one).
         """
         sign = ZodiacSign(zodiac_sign)
         day = self.clock.today()
         async with self._lock(sign):
             text = self._remembered(sign, day)
             if text is None:
-                text = await self._load_or_generate(sign, day, session)
+                if session is None:
+                    async with self._require_sessionmaker()() as own:
+                        text = await self._load_or_generate(sign, day, own)
+                else:
+                    text = await self._load_or_generate(sign, day, session)
                 if text is None:
                     return None
         self.views.count(sign, day)
@@ -206,6 +214,11 @@ class HoroscopeCacheService:
         if current is None or current[0] <= day:
             self._memory[sign] = (day, text)
 
+    def _require_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        if self._sessionmaker is None:
+            raise RuntimeError("HoroscopeCacheService was built without a database")
+        return self._sessionmaker
+
     async def _in_session(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run ``work`` in a session of its own and commit, shielded from cancellation.
 
@@ -214,9 +227,7 @@ class HoroscopeCacheService:
         else could write, not even the final view flush). Shielded, the statement and the
         commit finish and the connection goes back to the pool cleanly.
         """
-        if self._sessionmaker is None:
-            raise RuntimeError("HoroscopeCacheService was built without a database")
-        sessionmaker = self._sessionmaker
+        sessionmaker = self._require_sessionmaker()
 
         async def run() -> T:
             async with sessionmaker() as session:

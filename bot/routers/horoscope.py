@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SignCallback
 from bot.keyboards import back_keyboard, retry_keyboard
@@ -19,7 +18,6 @@ async def show_horoscope(
     query: CallbackQuery,
     callback_data: SignCallback,
     cache: HoroscopeCacheService,
-    session: AsyncSession,
     texts: Texts,
     language: str,
 ) -> None:
@@ -28,7 +26,7 @@ async def show_horoscope(
     name = ZODIAC_SIGNS[sign].name(language)
     if not cache.is_warm(sign):
         await show(query, texts.preparing.format(sign=name))
-    text = await cache.get_horoscope(sign, session)
+    text = await cache.get_horoscope(sign)  # no session: on a miss the service opens one
     if text is None:
         await show(query, texts.apology.format(sign=name), retry_keyboard(texts, sign))
         return
