@@ -12,14 +12,14 @@ Reported per target: taps/s, latency p50/p95/p99 (getUpdates hand-out → answer
 per 1000 taps, peak RSS (VmHWM) — and the driver's own CPU per 1000 taps. On 2 cores the driver
 and PostgreSQL compete with the process under test: the ratios are what is comparable.
 
-    .venv/bin/python -m benchmarks.e2e            # full: 3 runs, 8 s per scenario
+    .venv/bin/python -m benchmarks.e2e            # full: 3 runs, 12 s per scenario
     .venv/bin/python -m benchmarks.e2e --smoke    # seconds
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
+import importlib.util
 import resource
 from typing import Any
 
@@ -179,13 +179,14 @@ async def one_run(
     rates: list[float],
     profile: bool = False,
     slices: int = 4,
+    bot_loop: str = "auto",
 ) -> dict[str, Any]:
     apis = {name: LeanBotAPI(f"e2e-{name}") for name in ("floor", "bot")}
     for api in apis.values():
         await api.start()
     targets = {
         "floor": await spawn("floor", apis["floor"]),
-        "bot": await spawn("bot", apis["bot"], database_url),
+        "bot": await spawn("bot", apis["bot"], database_url, EVENT_LOOP=bot_loop),
     }
     out: dict[str, Any] = {"scenarios": {}}
     try:
@@ -248,14 +249,20 @@ def verdicts(run: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     parser = base_parser(__doc__ or "")
     parser.add_argument("--users", type=int, default=None, help="closed-loop users (default 100)")
-    parser.add_argument("--seconds", type=float, default=None, help="per scenario (default 8)")
+    parser.add_argument("--seconds", type=float, default=None, help="per scenario (default 12)")
     parser.add_argument("--rates", default=None, help="open-loop taps/s (default 100,200)")
     parser.add_argument(
         "--profile", action="store_true", help="py-spy both processes in the closed loop"
     )
+    parser.add_argument(
+        "--bot-loop",
+        choices=["auto", "asyncio", "uvloop"],
+        default="auto",
+        help="the bot's EVENT_LOOP (auto: uvloop when installed); the floor stays on asyncio",
+    )
     args = parser.parse_args()
     users = args.users or (20 if args.smoke else 100)
-    seconds = args.seconds or (1.0 if args.smoke else 8.0)
+    seconds = args.seconds or (1.0 if args.smoke else 12.0)
     warmup = 0.3 if args.smoke else 0.5
     rates = [float(r) for r in (args.rates or ("100" if args.smoke else "100,200")).split(",")]
     payload: dict[str, Any] = {
@@ -267,7 +274,9 @@ def main() -> None:
             "warmup": warmup,
             "rates": rates,
             "database": "postgresql",
-            "loop": os.environ.get("BENCH_LOOP", "default"),
+            "bot_event_loop": args.bot_loop,
+            "uvloop_installed": importlib.util.find_spec("uvloop") is not None,
+            "floor_event_loop": "asyncio",
         },
         "runs": [],
     }
@@ -282,6 +291,7 @@ def main() -> None:
                     rates=rates,
                     profile=args.profile,
                     slices=1 if args.smoke else 4,
+                    bot_loop=args.bot_loop,
                 )
             )
         result["verdicts"] = verdicts(result)

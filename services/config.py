@@ -28,6 +28,12 @@ class Language(StrEnum):
     EN = "en"
 
 
+class EventLoop(StrEnum):
+    AUTO = "auto"  # uvloop when it is installed (pip install '.[fast]'), else asyncio's
+    ASYNCIO = "asyncio"
+    UVLOOP = "uvloop"
+
+
 class LogFormat(StrEnum):
     CONSOLE = "console"
     JSON = "json"
@@ -67,6 +73,7 @@ class Settings(DatabaseSettings):
     log_level: str = "INFO"
     auto_migrate: bool = True
     max_concurrent_updates: int = Field(100, ge=1)
+    event_loop: EventLoop = EventLoop.AUTO
 
     @field_validator("bot_token")
     @classmethod
