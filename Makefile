@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run sandbox test lint format check migrate bench-smoke clean
+.PHONY: run sandbox test lint format check migrate bench bench-smoke profile clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,23 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 check: test lint
+
+# Benchmarks (docs/BENCHMARKS.md): not part of the test suite; PostgreSQL at 127.0.0.1:5432.
+BENCH_STAMP := $(VENV)/.bench-installed
+BENCHMARKS := service_hot_path e2e cold_stampede midnight_job startup chart
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	set -e; for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b; done
+
+bench-smoke: $(STAMP)
+	set -e; for b in $(BENCHMARKS); do $(BIN)/python -m benchmarks.$$b --smoke; done
+
+profile: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.e2e --profile --runs 1 --rates 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 """How long the /stats chart takes to render (target: under 300 ms per chart).
 
     python -m benchmarks.chart            # 3 runs of 20 charts each, after a warm-up
-    python -m benchmarks.chart --smoke    # one short run: it works, and is not 3x over target
+    python -m benchmarks.chart --smoke    # one short run: it still works (no time asserted)
 
 Each chart is the full /stats picture: 12 signs x 2 series, value labels, Cyrillic and zodiac
 glyphs, rendered by :func:`services.charts.render_views_chart` to PNG bytes, exactly what the
@@ -144,11 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     name = "chart-smoke.json" if args.smoke else f"chart-{summary['at'][:19].replace(':', '')}.json"
     (RESULTS / name).write_text(json.dumps(summary, indent=2) + "\n")
     # Judged on the typical chart (the median), not the tail: on a shared 2-core machine
-    # a neighbour's burst can double any single render. The smoke run only catches breakage
-    # (a render several times slower than the target), so CI noise cannot fail it.
-    limit = TARGET_MS * (3 if args.smoke else 1)
-    if m["median"] >= limit:
-        print(f"chart: median {m['median']:.0f} ms is over {limit:.0f} ms", file=sys.stderr)
+    # a neighbour's burst can double any single render. The smoke run (CI) asserts no time
+    # at all: it only shows the benchmark still runs.
+    if not args.smoke and m["median"] >= TARGET_MS:
+        print(f"chart: median {m['median']:.0f} ms is over {TARGET_MS:.0f} ms", file=sys.stderr)
         return 1
     return 0
 

@@ -5,15 +5,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import importlib
+import os
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import structlog
 
 from bot.logs import configure_logging
 from sandbox.config import SANDBOX_TOKEN, bot_token_configured, load_sandbox_settings
-from services.config import Settings, SettingsError, load_database_settings, load_settings
+from services.config import (
+    EventLoop,
+    Settings,
+    SettingsError,
+    load_database_settings,
+    load_settings,
+)
 from services.zodiac import parse_sign
 
 log = structlog.get_logger("bot")
@@ -79,44 +88,79 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level, settings.log_format.value, _secrets(settings))
 
-    if settings.auto_migrate:
-        from db.migrations import upgrade
-
-        upgrade(settings.database_url)
     from db.sqlite_guard import DatabaseInUseError
 
+    if args.command not in ("run", "sandbox"):
+        if settings.auto_migrate:
+            from db.migrations import upgrade
+
+            upgrade(settings.database_url)
+        return asyncio.run(_generate(settings, args))
+
+    # A long-running process: migrations run in a child process (`horoscope-bot migrate`), so
+    # Alembic and Mako never load into it (~12 MB of RSS for its whole life), and its own
+    # imports overlap with the migration instead of following it.
+    migrating = _start_migration(settings) if settings.auto_migrate else None
     if args.command == "sandbox":
         from sandbox.runner import run_sandbox
 
-        try:
-            asyncio.run(run_sandbox(settings, sandbox_settings, say=_say))
-        except DatabaseInUseError as error:
-            print(f"horoscope-bot: {error}", file=sys.stderr)
-            return 2
-        except OSError as error:
-            reason = str(error)
-            if error.errno == errno.EADDRINUSE:
-                reason = (
-                    f"SANDBOX_PORT {sandbox_settings.port} is in use on {sandbox_settings.host}; "
-                    "stop what listens there or set SANDBOX_PORT to another port"
-                )
-            print(f"horoscope-bot: the sandbox could not start: {reason}", file=sys.stderr)
-            return 2
-        return 0
-    if args.command == "run":
+        main_coro = run_sandbox(settings, sandbox_settings, say=_say)
+    else:
         from bot.app import run_bot
 
-        try:
-            asyncio.run(run_bot(settings))
-        except DatabaseInUseError as error:
-            print(f"horoscope-bot: {error}", file=sys.stderr)
-            return 2
-        return 0
-    return asyncio.run(_generate(settings, args))
+        main_coro = run_bot(settings)
+    if migrating is not None and migrating.wait() != 0:
+        main_coro.close()
+        print("horoscope-bot: migrations failed (see above)", file=sys.stderr)
+        return 1
+    try:
+        loop_factory = _loop_factory(settings)
+    except SettingsError as error:
+        main_coro.close()
+        print(f"horoscope-bot: configuration error: {error}", file=sys.stderr)
+        return 2
+    try:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            runner.run(main_coro)
+    except DatabaseInUseError as error:
+        print(f"horoscope-bot: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if args.command != "sandbox":
+            raise
+        reason = str(error)
+        if error.errno == errno.EADDRINUSE:
+            reason = (
+                f"SANDBOX_PORT {sandbox_settings.port} is in use on {sandbox_settings.host}; "
+                "stop what listens there or set SANDBOX_PORT to another port"
+            )
+        print(f"horoscope-bot: the sandbox could not start: {reason}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _say(line: str) -> None:
     print(line, flush=True)
+
+
+def _loop_factory(settings: Settings) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (the optional ``fast`` extra) unless EVENT_LOOP=asyncio: ~10%
+    less CPU per tap in benchmarks/e2e.py. Without it, asyncio's own loop."""
+    if settings.event_loop is EventLoop.ASYNCIO:
+        return None
+    try:
+        uvloop = importlib.import_module("uvloop")
+    except ImportError:
+        if settings.event_loop is EventLoop.UVLOOP:
+            raise SettingsError("EVENT_LOOP is uvloop but uvloop is not installed") from None
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
+def _start_migration(settings: Settings) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": settings.database_url}
+    return subprocess.Popen([sys.executable, "-m", "bot", "migrate"], env=env)
 
 
 async def _generate(settings: Settings, args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import time
@@ -274,6 +275,7 @@ class BotApp:
             await self.bot.delete_webhook(drop_pending_updates=False)
             if self._stopping.is_set():
                 return
+            settle_heap()
             await self.dp.start_polling(
                 self.bot,
                 allowed_updates=self.dp.resolve_used_update_types(),
@@ -289,10 +291,20 @@ class BotApp:
         # runner.setup() runs the dispatcher's startup (set_webhook, scheduler); cleanup()
         # stops the listener, waits for open requests, then runs its shutdown.
         runner = await self._serve(self._web_app())
+        settle_heap()
         try:
             await self._stopping.wait()
         finally:
             await runner.cleanup()
+
+
+def settle_heap() -> None:
+    """Move everything start-up allocated (modules, pydantic schemas, SQLAlchemy mappers…) out
+    of the garbage collector's sight. The bot imports ~3x the objects a bare aiogram bot does;
+    without this every full collection walks all of them, which showed up as extra CPU per
+    tap spread over whatever frame happened to allocate (docs/BENCHMARKS.md)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def run_bot(settings: Settings) -> None:

@@ -38,6 +38,12 @@ class BotMode(StrEnum):
     WEBHOOK = "webhook"
 
 
+class EventLoop(StrEnum):
+    AUTO = "auto"  # uvloop when it is installed (pip install '.[fast]'), else asyncio's
+    ASYNCIO = "asyncio"
+    UVLOOP = "uvloop"
+
+
 class LogFormat(StrEnum):
     CONSOLE = "console"
     JSON = "json"
@@ -102,6 +108,7 @@ class Settings(DatabaseSettings):
     web_port: int | None = Field(None, ge=1, le=65535)
     cache_refresh_seconds: float = Field(15.0, gt=0)
     shutdown_grace_seconds: float = Field(10.0, ge=0)
+    event_loop: EventLoop = EventLoop.AUTO
 
     @field_validator("bot_token")
     @classmethod

@@ -320,6 +320,11 @@ class HoroscopeCacheService:
         if current is None or current[0] <= day:
             self._memory[sign] = (day, text)
 
+    def _require_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        if self._sessionmaker is None:
+            raise RuntimeError("HoroscopeCacheService was built without a database")
+        return self._sessionmaker
+
     async def _in_session(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run ``work`` in a session of its own and commit, shielded from cancellation.
 
@@ -328,9 +333,7 @@ class HoroscopeCacheService:
         else could write, not even the final view flush). Shielded, the statement and the
         commit finish and the connection goes back to the pool cleanly.
         """
-        if self._sessionmaker is None:
-            raise RuntimeError("HoroscopeCacheService was built without a database")
-        sessionmaker = self._sessionmaker
+        sessionmaker = self._require_sessionmaker()
 
         async def run() -> T:
             async with sessionmaker() as session:

@@ -97,8 +97,9 @@ async def generate_daily_horoscopes(
 ) -> DailyReport:
     """Generate every missing sign for ``day`` (default: today in TIMEZONE).
 
-    One pass over all signs, then, while some failed with a retryable error, wait the next
-    delay and try just those again: a failing sign never holds the others back.
+    One pass over all signs, one after another (gentle on the LLM's rate limits), then, while
+    some failed with a retryable error, wait the next delay and try just those again: a
+    failing sign never holds the others back.
     """
     cache = cache or get_horoscope_cache_service()
     day = day or cache.today()

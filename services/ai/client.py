@@ -7,9 +7,8 @@ built with ``max_retries=0`` and an explicit timeout so retries never multiply.
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import openai
 import structlog
 
 from services.ai.errors import GenerationError
@@ -17,6 +16,9 @@ from services.ai.offline import generate_offline_horoscope
 from services.ai.text import normalize_horoscope
 from services.config import Settings
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
+
+if TYPE_CHECKING:
+    import openai
 
 log = structlog.get_logger(__name__)
 
@@ -74,12 +76,18 @@ class OfflineWriter:
 
 class OpenAIWriter:
     def __init__(self, *, api_key: str, base_url: str | None, model: str, timeout: float) -> None:
+        # Imported here, not at the top: the openai package costs ~25 MB of RSS and ~0.3 s of
+        # start-up, and a bot on the offline writer never needs it.
+        import openai
+
         self._client = openai.AsyncOpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
         )
         self._model = model
 
     async def write(self, sign: ZodiacSign, day: date, language: str) -> str | None:
+        import openai
+
         try:
             response = await self._client.chat.completions.create(
                 model=self._model,
@@ -103,6 +111,8 @@ class OpenAIWriter:
 def classify_openai_error(error: openai.APIError) -> GenerationError:
     """Retry connection errors, timeouts, 408/409/429 and 5xx; fail fast on the rest and on
     an exhausted quota (a 429 that waiting will not fix)."""
+    import openai
+
     if isinstance(error, openai.APIConnectionError):  # includes APITimeoutError
         kind = "timeout" if isinstance(error, openai.APITimeoutError) else "connection error"
         return GenerationError(f"LLM {kind}", retryable=True)

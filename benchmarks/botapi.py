@@ -1,0 +1,286 @@
+"""A lean Bot API stand-in for load: it plays many users tapping sign buttons and times the
+answers. Unlike ``tests/standins/telegram.py`` (which records every call, deep-copies every
+message and validates HTML) it keeps only what the figures need, so the driver is not the
+bottleneck: updates are serialised once, requests are parsed with ``parse_qs``, answers are
+canned bytes. Its own CPU use is reported next to the bot's.
+
+Latency is measured from the moment a ``getUpdates`` response carrying the tap is handed to the
+transport to the moment the answering ``editMessageText``/``sendMessage`` arrives (texts with
+"⏳", the cold path's "preparing…", do not count as the answer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from aiohttp import web
+
+from benchmarks.common import PYTHON, RESULTS, ROOT, TOKEN
+
+BOT_ID = int(TOKEN.split(":")[0])
+PREPARING_MARK = "⏳"
+now = time.perf_counter
+
+_OK_TRUE = b'{"ok":true,"result":true}'
+_ME = json.dumps(
+    {
+        "ok": True,
+        "result": {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Zodiac Bench",
+            "username": "zodiac_bench_bot",
+        },
+    }
+).encode()
+_MENU_MARKUP = {
+    "inline_keyboard": [
+        [{"text": f"sign {i + j}", "callback_data": f"sign:{s}"} for j, s in enumerate(row)]
+        for i, row in enumerate(
+            [
+                ["aries", "taurus", "gemini"],
+                ["cancer", "leo", "virgo"],
+                ["libra", "scorpio", "sagittarius"],
+                ["capricorn", "aquarius", "pisces"],
+            ]
+        )
+    ]
+}
+
+
+@dataclass(slots=True)
+class Tap:
+    user: int
+    message_id: int
+    created: float
+    handed: float = 0.0
+    answered: float = 0.0
+    preparing: int = 0
+
+
+@dataclass
+class Stats:
+    answered: list[Tap] = field(default_factory=list)
+    get_updates: int = 0
+    callback_answers: int = 0
+    preparing: int = 0
+    other_sends: int = 0
+
+
+class LeanBotAPI:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.base_url = ""
+        self.first_get_updates: float | None = None
+        self.polling = asyncio.Event()
+        self.stats = Stats()
+        self.on_answer: Callable[[Tap], None] | None = None
+        self._queue: deque[tuple[Tap, bytes]] = deque()
+        self._outstanding: dict[tuple[int, int], Tap] = {}
+        self._wakeup = asyncio.Event()
+        self._next_update = 1
+        self._next_message = 1_000
+        self._runner: web.AppRunner | None = None
+        self._prefix = f"/bot{TOKEN}/"
+
+    # -- the users' side ----------------------------------------------------------------
+
+    def tap(self, user: int, sign: str) -> Tap:
+        """Queue a tap on ``sign`` by ``user`` on a fresh menu message."""
+        self._next_message += 1
+        tap = Tap(user, self._next_message, now())
+        update_id = self._next_update
+        self._next_update += 1
+        update = {
+            "update_id": update_id,
+            "callback_query": {
+                "id": str(4_000_000_000 + update_id),
+                "from": {"id": user, "is_bot": False, "first_name": "U", "language_code": "ru"},
+                "message": {
+                    "message_id": tap.message_id,
+                    "date": 1_700_000_000,
+                    "chat": {"id": user, "type": "private", "first_name": "U"},
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Zodiac Bench"},
+                    "text": "Выберите свой знак зодиака",
+                    "reply_markup": _MENU_MARKUP,
+                },
+                "chat_instance": str(user * 7919),
+                "data": f"sign:{sign}",
+            },
+        }
+        self._outstanding[(user, tap.message_id)] = tap
+        self._queue.append((tap, json.dumps(update, ensure_ascii=False).encode()))
+        self._wakeup.set()
+        return tap
+
+    @property
+    def outstanding(self) -> int:
+        return len(self._outstanding)
+
+    def reset(self) -> Stats:
+        old, self.stats = self.stats, Stats()
+        return old
+
+    # -- HTTP ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/{path:.*}", self._handle)
+        app.router.add_get("/{path:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        self._wakeup.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        path = request.path
+        if not path.startswith(self._prefix):
+            return web.Response(status=401, body=b'{"ok":false,"error_code":401}')
+        method = path[len(self._prefix) :].lower()
+        body = await request.read()
+        params = {k: v[0] for k, v in parse_qs(body.decode()).items()} if body else {}
+        if method == "getupdates":
+            return await self._get_updates(params)
+        if method in ("editmessagetext", "sendmessage"):
+            return self._answer(method, params)
+        if method == "answercallbackquery":
+            self.stats.callback_answers += 1
+            return web.Response(body=_OK_TRUE, content_type="application/json")
+        if method == "getme":
+            return web.Response(body=_ME, content_type="application/json")
+        return web.Response(body=_OK_TRUE, content_type="application/json")
+
+    async def _get_updates(self, params: dict[str, str]) -> web.Response:
+        if self.first_get_updates is None:
+            self.first_get_updates = now()
+        self.polling.set()
+        self.stats.get_updates += 1
+        timeout = float(params.get("timeout", 0) or 0)
+        if not self._queue and timeout > 0:
+            self._wakeup.clear()
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._wakeup.wait()
+            except TimeoutError:
+                pass
+        batch = []
+        handed = now()
+        for _ in range(min(100, len(self._queue))):
+            tap, raw = self._queue.popleft()
+            tap.handed = handed
+            batch.append(raw)
+        return web.Response(
+            body=b'{"ok":true,"result":[' + b",".join(batch) + b"]}",
+            content_type="application/json",
+        )
+
+    def _answer(self, method: str, params: dict[str, str]) -> web.Response:
+        arrived = now()
+        chat = int(params.get("chat_id", 0))
+        message_id = int(params.get("message_id", 0) or 0)
+        text = params.get("text", "")
+        tap = self._outstanding.get((chat, message_id)) if message_id else None
+        if tap is None and method == "sendmessage":
+            tap = next((t for (c, _), t in self._outstanding.items() if c == chat), None)
+        if tap is None:
+            self.stats.other_sends += 1
+        elif PREPARING_MARK in text:
+            tap.preparing += 1
+            self.stats.preparing += 1
+        else:
+            tap.answered = arrived
+            del self._outstanding[(tap.user, tap.message_id)]
+            self.stats.answered.append(tap)
+            if self.on_answer is not None:
+                self.on_answer(tap)
+        result = (
+            b'{"ok":true,"result":{"message_id":%d,"date":1700000000,'
+            b'"chat":{"id":%d,"type":"private"},"text":"ok"}}' % (message_id or 1, chat)
+        )
+        return web.Response(body=result, content_type="application/json")
+
+
+# ---------------------------------------------------------------- the processes under test
+
+
+@dataclass
+class Target:
+    name: str
+    process: subprocess.Popen[bytes]
+    api: LeanBotAPI
+    started: float
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def bot_env(api_url: str, database_url: str, **extra: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "TELEGRAM_", "BOT_"))
+    }
+    env.update(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=api_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+        LOG_FORMAT="json",
+        AUTO_MIGRATE="true",
+        LANGUAGE="ru",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra)
+    return env
+
+
+async def spawn(kind: str, api: LeanBotAPI, database_url: str = "", **extra: str) -> Target:
+    """Start ``kind`` ("bot": the real ``python -m bot run``; "floor": the bare aiogram bot)
+    polling ``api``; return once it is running (the process has been started, not yet polled)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = RESULTS / f"{api.name}.log"
+    argv = [PYTHON, "-m", "bot", "run"] if kind == "bot" else [PYTHON, "-m", "benchmarks.floor_bot"]
+    env = bot_env(api.base_url, database_url, **extra)
+    started = now()
+    with log.open("wb") as out:
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return Target(kind, process, api, started, log)
+
+
+async def wait_polling(target: Target, timeout: float = 60.0) -> float:
+    """Seconds from process start to its first getUpdates."""
+    deadline = now() + timeout
+    while target.api.first_get_updates is None:
+        if target.process.poll() is not None:
+            raise RuntimeError(f"{target.name} exited: see {target.log}")
+        if now() > deadline:
+            raise TimeoutError(f"{target.name} did not poll within {timeout}s: see {target.log}")
+        await asyncio.sleep(0.005)
+    return target.api.first_get_updates - target.started
+
+
+async def stop(target: Target, timeout: float = 20.0) -> int:
+    if target.process.poll() is None:
+        target.process.send_signal(signal.SIGTERM)
+        deadline = now() + timeout
+        while target.process.poll() is None and now() < deadline:
+            await asyncio.sleep(0.05)
+        if target.process.poll() is None:
+            target.process.kill()
+    return target.process.wait()

@@ -1,0 +1,350 @@
+"""Benchmark 2 — end to end over real HTTP: the production bot vs the framework floor.
+
+Two processes poll two lean Bot API stand-ins served by this driver: the real bot
+(``python -m bot run`` on PostgreSQL, offline writer, LOG_LEVEL=WARNING) and the floor
+(``benchmarks/floor_bot.py``, bare aiogram). The cache is warmed first (every sign tapped once),
+then, in the same run, each scenario runs on the floor and then on the bot:
+
+* closed loop: USERS users, each tapping again as soon as the answer arrives;
+* open loop: taps at a fixed rate (100/s and 200/s), whatever the answers do.
+
+Reported per target: taps/s, latency p50/p95/p99 (getUpdates hand-out → answer), CPU seconds
+per 1000 taps, peak RSS (VmHWM) — and the driver's own CPU per 1000 taps. On 2 cores the driver
+and PostgreSQL compete with the process under test: the ratios are what is comparable.
+
+    .venv/bin/python -m benchmarks.e2e            # full: 3 runs, 12 s per scenario
+    .venv/bin/python -m benchmarks.e2e --smoke    # seconds
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import resource
+from typing import Any
+
+from benchmarks.botapi import LeanBotAPI, Tap, Target, now, spawn, stop, wait_polling
+from benchmarks.common import (
+    RESULTS,
+    base_parser,
+    cpu_seconds,
+    fresh_database,
+    latency_summary,
+    machine,
+    memory_mb,
+    noise_rows,
+    print_table,
+    runs,
+    write_json,
+)
+from benchmarks.profile import hottest, print_hottest, start_py_spy
+from services.zodiac import ZodiacSign
+
+SIGNS = [s.value for s in ZodiacSign]
+THROUGHPUT_RATIO_GOAL = 0.9
+P99_RATIO_GOAL = 2.0
+RSS_EXTRA_GOAL_MB = 40.0
+
+
+def driver_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def warm_up(target: Target) -> None:
+    """Tap every sign once and wait for the twelve answers (the bot's cache is then warm)."""
+    api = target.api
+    taps = [api.tap(900_000 + i, sign) for i, sign in enumerate(SIGNS)]
+    deadline = now() + 60
+    while any(t.answered == 0.0 for t in taps):
+        if now() > deadline:
+            raise TimeoutError(f"{target.name}: warm-up taps unanswered; see {target.log}")
+        await asyncio.sleep(0.01)
+
+
+async def _measure(
+    target: Target, seconds: float, tick: Any = None
+) -> tuple[list[Tap], float, float, float, dict[str, Any]]:
+    """Reset the stats, let the load run ``seconds``, return what was answered in the window."""
+    api = target.api
+    api.reset()
+    cpu0, drv0, t0 = cpu_seconds(target.pid), driver_cpu(), now()
+    if tick is not None:
+        await tick(t0 + seconds)
+    else:
+        await asyncio.sleep(seconds)
+    t1 = now()
+    cpu1, drv1 = cpu_seconds(target.pid), driver_cpu()
+    stats = api.reset()
+    extra = {"get_updates": stats.get_updates, "preparing": stats.preparing}
+    return stats.answered, t1 - t0, cpu1 - cpu0, drv1 - drv0, extra
+
+
+def _result(
+    target: Target, answered: list[Tap], elapsed: float, cpu: float, drv: float, extra: Any
+) -> dict[str, Any]:
+    n = len(answered)
+    lat = latency_summary([t.answered - t.handed for t in answered], 1e3)
+    from_tap = latency_summary([t.answered - t.created for t in answered], 1e3)
+    mem = memory_mb(target.pid)
+    return {
+        "taps": n,
+        "taps_per_s": n / elapsed,
+        "p50_ms": lat["p50"],
+        "p95_ms": lat["p95"],
+        "p99_ms": lat["p99"],
+        "tap_to_answer_p99_ms": from_tap["p99"],
+        "cpu_s_per_1000": cpu / n * 1000 if n else float("nan"),
+        "driver_cpu_s_per_1000": drv / n * 1000 if n else float("nan"),
+        "cpu_share": cpu / elapsed,
+        "taps_per_cpu_s": n / cpu if cpu else float("nan"),
+        "driver_cpu_share": drv / elapsed,
+        "peak_rss_mb": mem["peak_rss_mb"],
+        "rss_mb": mem["rss_mb"],
+        **extra,
+    }
+
+
+Raw = tuple[list[Tap], float, float, float, dict[str, Any]]
+
+
+async def run_closed(
+    target: Target, users: int, seconds: float, warmup: float, profile: bool = False
+) -> Raw:
+    api = target.api
+    state = {"running": True, "n": 0}
+
+    def again(tap: Tap) -> None:
+        if state["running"]:
+            state["n"] += 1
+            api.tap(tap.user, SIGNS[state["n"] % 12])
+
+    api.on_answer = again
+    for user in range(users):
+        api.tap(10_000 + user, SIGNS[user % 12])
+    await asyncio.sleep(warmup)
+    spy = None
+    if profile:
+        raw = RESULTS / f"profile-{target.name}.txt"
+        spy = start_py_spy(target.pid, seconds, raw)
+    answered, elapsed, cpu, drv, extra = await _measure(target, seconds)
+    if spy is not None:
+        spy.wait()
+        frames = hottest(raw)
+        print_hottest(target.name, frames)
+        extra["profile"] = frames
+    state["running"] = False
+    await _drain(target)
+    api.on_answer = None
+    return answered, elapsed, cpu, drv, extra
+
+
+async def run_open(target: Target, rate: float, seconds: float, warmup: float) -> Raw:
+    api = target.api
+    interval = 1.0 / rate
+    state = {"next": now(), "i": 0}
+
+    async def pace(until: float) -> None:
+        while True:
+            t = now()
+            if t >= until:
+                return
+            while state["next"] <= t:
+                state["i"] += 1
+                api.tap(20_000 + state["i"] % 5_000, SIGNS[state["i"] % 12])
+                state["next"] += interval
+            await asyncio.sleep(max(0.0, min(state["next"], until) - now()))
+
+    state["next"] = now()
+    await pace(now() + warmup)
+    answered, elapsed, cpu, drv, extra = await _measure(target, seconds, tick=pace)
+    await _drain(target)
+    return answered, elapsed, cpu, drv, extra
+
+
+async def _drain(target: Target, timeout: float = 30.0) -> None:
+    deadline = now() + timeout
+    while target.api.outstanding and now() < deadline:
+        await asyncio.sleep(0.01)
+    if target.api.outstanding:
+        raise TimeoutError(f"{target.name}: {target.api.outstanding} taps never answered")
+
+
+async def one_run(
+    database_url: str,
+    *,
+    users: int,
+    seconds: float,
+    warmup: float,
+    rates: list[float],
+    profile: bool = False,
+    slices: int = 4,
+    bot_loop: str = "auto",
+) -> dict[str, Any]:
+    apis = {name: LeanBotAPI(f"e2e-{name}") for name in ("floor", "bot")}
+    for api in apis.values():
+        await api.start()
+    targets = {
+        "floor": await spawn("floor", apis["floor"]),
+        "bot": await spawn("bot", apis["bot"], database_url, EVENT_LOOP=bot_loop),
+    }
+    out: dict[str, Any] = {"scenarios": {}}
+    try:
+        for name, target in targets.items():
+            out.setdefault("startup_s", {})[name] = await wait_polling(target)
+            await warm_up(target)
+        scenarios: list[tuple[str, Any]] = [("closed", None)] + [
+            (f"open{int(r)}", r) for r in rates
+        ]
+        for label, rate in scenarios:
+            # The machine is shared: the window is cut into slices, floor and bot taking turns,
+            # so both see the same background load; the slices are added up.
+            acc: dict[str, list[Raw]] = {name: [] for name in targets}
+            for part in range(slices):
+                for name, target in targets.items():
+                    piece = seconds / slices
+                    if rate is None:
+                        raw = await run_closed(target, users, piece, warmup, profile and part == 0)
+                    else:
+                        raw = await run_open(target, rate, piece, warmup)
+                    acc[name].append(raw)
+            for name, target in targets.items():
+                answered = [t for r in acc[name] for t in r[0]]
+                elapsed, cpu, drv = (sum(r[i] for r in acc[name]) for i in (1, 2, 3))
+                extra: dict[str, Any] = {}
+                for r in acc[name]:
+                    for k, v in r[4].items():
+                        extra[k] = extra.get(k, 0) + v if isinstance(v, int) else v
+                result = _result(target, answered, elapsed, cpu, drv, extra)
+                out["scenarios"].setdefault(label, {})[name] = {
+                    "users" if rate is None else "rate": users if rate is None else rate,
+                    **result,
+                }
+        for name, target in targets.items():
+            out.setdefault("peak_rss_mb", {})[name] = memory_mb(target.pid)["peak_rss_mb"]
+    finally:
+        for target in targets.values():
+            await stop(target)
+        for api in apis.values():
+            await api.stop()
+    return out
+
+
+def verdicts(run: dict[str, Any]) -> dict[str, Any]:
+    sc = run["scenarios"]
+    closed = sc["closed"]
+    ratio = closed["bot"]["taps_per_s"] / closed["floor"]["taps_per_s"]
+    v: dict[str, Any] = {"throughput_ratio": ratio, "throughput_ok": ratio >= THROUGHPUT_RATIO_GOAL}
+    # Capacity: taps per CPU-second of the process under test, blind to how much of a core
+    # the shared machine happened to give it.
+    v["capacity_ratio"] = closed["bot"]["taps_per_cpu_s"] / closed["floor"]["taps_per_cpu_s"]
+    if "open100" in sc:
+        p99 = sc["open100"]["bot"]["p99_ms"] / sc["open100"]["floor"]["p99_ms"]
+        v.update(open100_p99_ratio=p99, open100_p99_ok=p99 <= P99_RATIO_GOAL)
+    extra = run["peak_rss_mb"]["bot"] - run["peak_rss_mb"]["floor"]
+    v.update(rss_extra_mb=extra, rss_ok=extra <= RSS_EXTRA_GOAL_MB)
+    return v
+
+
+def main() -> None:
+    parser = base_parser(__doc__ or "")
+    parser.add_argument("--users", type=int, default=None, help="closed-loop users (default 100)")
+    parser.add_argument("--seconds", type=float, default=None, help="per scenario (default 12)")
+    parser.add_argument("--rates", default=None, help="open-loop taps/s (default 100,200)")
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy both processes in the closed loop"
+    )
+    parser.add_argument(
+        "--bot-loop",
+        choices=["auto", "asyncio", "uvloop"],
+        default="auto",
+        help="the bot's EVENT_LOOP (auto: uvloop when installed); the floor stays on asyncio",
+    )
+    args = parser.parse_args()
+    users = args.users or (20 if args.smoke else 100)
+    seconds = args.seconds or (1.0 if args.smoke else 12.0)
+    warmup = 0.3 if args.smoke else 0.5
+    rates = [float(r) for r in (args.rates or ("100" if args.smoke else "100,200")).split(",")]
+    payload: dict[str, Any] = {
+        "benchmark": "e2e",
+        "machine": machine(),
+        "settings": {
+            "users": users,
+            "seconds": seconds,
+            "warmup": warmup,
+            "rates": rates,
+            "database": "postgresql",
+            "bot_event_loop": args.bot_loop,
+            "uvloop_installed": importlib.util.find_spec("uvloop") is not None,
+            "floor_event_loop": "asyncio",
+        },
+        "runs": [],
+    }
+    for _ in range(runs(args)):
+        with fresh_database("postgresql") as url:
+            result = asyncio.run(
+                one_run(
+                    url,
+                    users=users,
+                    seconds=seconds,
+                    warmup=warmup,
+                    rates=rates,
+                    profile=args.profile,
+                    slices=1 if args.smoke else 4,
+                    bot_loop=args.bot_loop,
+                )
+            )
+        result["verdicts"] = verdicts(result)
+        payload["runs"].append(result)
+
+    rows = []
+    for i, run in enumerate(payload["runs"], 1):
+        for label, by_target in run["scenarios"].items():
+            for name, r in by_target.items():
+                rows.append(
+                    {
+                        "run": i,
+                        "scenario": label,
+                        "target": name,
+                        "taps/s": r["taps_per_s"],
+                        "p50 ms": r["p50_ms"],
+                        "p95 ms": r["p95_ms"],
+                        "p99 ms": r["p99_ms"],
+                        "CPU s/1000": r["cpu_s_per_1000"],
+                        "CPU share": r["cpu_share"],
+                        "driver CPU s/1000": r["driver_cpu_s_per_1000"],
+                        "peak RSS MB": r["peak_rss_mb"],
+                    }
+                )
+    print_table("End to end, per run (floor and bot back to back)", rows, list(rows[0]))
+    vrows = [{"run": i, **run["verdicts"]} for i, run in enumerate(payload["runs"], 1)]
+    print_table("Goals, as ratios within each run", vrows, list(vrows[0]))
+    flat = [
+        {
+            **run["verdicts"],
+            **{
+                f"{label}_{name}_{k}": v
+                for label, by in run["scenarios"].items()
+                for name, r in by.items()
+                for k, v in r.items()
+                if k in ("taps_per_s", "p99_ms", "cpu_s_per_1000", "peak_rss_mb")
+            },
+        }
+        for run in payload["runs"]
+    ]
+    keys = [k for k in flat[0] if not k.endswith("_ok")]
+    print_table("Noise over runs", noise_rows(flat, keys), ["figure", "min", "median", "max"])
+    payload["goals"] = {
+        "throughput_ratio_min": THROUGHPUT_RATIO_GOAL,
+        "open100_p99_ratio_max": P99_RATIO_GOAL,
+        "rss_extra_mb_max": RSS_EXTRA_GOAL_MB,
+        "held_in_every_run": all(
+            all(v for k, v in run["verdicts"].items() if k.endswith("_ok"))
+            for run in payload["runs"]
+        ),
+    }
+    write_json("e2e", payload, args.out)
+
+
+if __name__ == "__main__":
+    main()
