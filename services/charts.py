@@ -14,10 +14,6 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 FONT = "DejaVu Sans"
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 6.0, 120  # 960 x 720 pixels
 CURRENT_COLOUR = "#5b4bdb"
@@ -41,6 +37,13 @@ def render_views_chart(data: ChartData) -> bytes:
     """A PNG (960x720) comparing ``current`` with ``baseline`` for each label."""
     if not (len(data.labels) == len(data.current) == len(data.baseline)):
         raise ValueError("labels, current and baseline must have the same length")
+    # Imported on first use, in the worker thread: matplotlib and numpy are ~60 MB of RSS the
+    # bot would otherwise carry for its whole life for a command admins use a few times a
+    # day (benchmarks/e2e.py's peak-RSS goal). The first chart pays ~0.7 s for the import.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     with _render_lock:
         # Fixed margins, not a layout engine: constrained layout measures every text twice
         # and doubled the render time. The left margin fits "♐ Sagittarius" / "♏ Скорпион".
