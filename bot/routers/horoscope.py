@@ -28,11 +28,12 @@ async def show_horoscope(
     name = ZODIAC_SIGNS[sign].name(language)
     if not cache.is_warm(sign):
         await show(query, texts.preparing.format(sign=name))
+    day = cache.today()  # the day get_horoscope answers for, even if generating takes a while
     text = await cache.get_horoscope(sign, session)
     if text is None:
         await show(query, texts.apology.format(sign=name), retry_keyboard(texts, sign))
         return
-    message = horoscope_message(sign, cache.today(), text, texts, language)
+    message = horoscope_message(sign, day, text, texts, language)
     await show(query, message, back_keyboard(texts))
 
 
