@@ -6,18 +6,16 @@ COPY pyproject.toml README.md ./
 COPY bot bot
 COPY db db
 COPY services services
+COPY sandbox sandbox
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir .
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --home-dir /app zodiac
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
-# Alembic's scripts are read from the source tree next to the packages.
+# Alembic's scripts are read from the working directory (db/migrations.py looks there).
 COPY alembic.ini ./
 COPY alembic alembic
-COPY bot bot
-COPY db db
-COPY services services
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 LOG_FORMAT=json BOT_MODE=webhook
 USER zodiac
 EXPOSE 8080

@@ -15,7 +15,6 @@ from datetime import date
 import structlog
 
 from bot.logs import configure_logging
-from sandbox.config import SANDBOX_TOKEN, bot_token_configured, load_sandbox_settings
 from services.config import (
     EventLoop,
     Settings,
@@ -23,6 +22,7 @@ from services.config import (
     load_database_settings,
     load_settings,
 )
+from services.secrets import secret_values
 from services.zodiac import parse_sign
 
 log = structlog.get_logger("bot")
@@ -48,29 +48,19 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _secrets(settings: Settings) -> list[str]:
-    from sqlalchemy.engine import make_url
-
-    secrets = [settings.bot_token.get_secret_value()]
-    for secret in (settings.openai_api_key, settings.webhook_secret):
-        if secret is not None:
-            secrets.append(secret.get_secret_value())
-    password = make_url(settings.database_url).password
-    if password:
-        secrets.append(str(password))
-    return secrets
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     try:
         if args.command == "migrate":
             db_settings = load_database_settings()
-            configure_logging()
+            configure_logging(db_settings.log_level, db_settings.log_format.value)
             from db.migrations import upgrade
 
             upgrade(db_settings.database_url)
             return 0
+        # Imported here: the sandbox sits above the bot (it runs it), not below.
+        from sandbox.config import SANDBOX_TOKEN, bot_token_configured, load_sandbox_settings
+
         if args.command == "run" and not bot_token_configured():
             print(
                 "horoscope-bot: BOT_TOKEN is not set, so this is the sandbox: "
@@ -80,13 +70,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.command = "sandbox"
         if args.command == "sandbox":
             sandbox_settings = load_sandbox_settings()
-            settings = load_settings(bot_token=SANDBOX_TOKEN)
+            # Whatever .env says for the real bot, the sandbox polls its own local server,
+            # serves no webhook or metrics port and keeps its own database.
+            settings = load_settings(
+                bot_token=SANDBOX_TOKEN,
+                database_url=sandbox_settings.database_url,
+                bot_mode="polling",
+                webhook_url=None,
+                webhook_secret=None,
+                web_port=None,
+            )
         else:
             settings = load_settings()
     except SettingsError as error:
         print(f"horoscope-bot: configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.log_format.value, _secrets(settings))
+    configure_logging(settings.log_level, settings.log_format.value, secret_values(settings))
 
     from db.sqlite_guard import DatabaseInUseError
 
@@ -183,9 +182,14 @@ async def _generate(settings: Settings, args: argparse.Namespace) -> int:
             force=args.force,
             retry_delays=settings.daily_retry_delays,
             cleanup=args.date is None and signs is None,
+            # An operator's explicit request is not skipped because a replica runs the job.
+            exclusive=not (args.force or signs),
         )
     finally:
         await services.close()
+    if report.skipped:
+        print(f"{report.day}: skipped, another replica is running today's job (try --force)")
+        return 3
     print(
         f"{report.day}: generated {len(report.generated)}, already present "
         f"{len(report.present)}, failed {len(report.failed)}"

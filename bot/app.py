@@ -25,14 +25,15 @@ from bot.alerts import job_listener, tap_failure_listener, telegram_sender
 from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware, UpdateGuard
 from bot.routers import all_routers
 from bot.texts import Texts, get_texts
-from bot.web import create_web_app
+from bot.web import WebhookGate, create_web_app
 from db.engine import create_sessionmaker, safe_url
 from db.sqlite_guard import lock_sqlite_file
-from services.alerts import AdminNotifier, secret_values
+from services.alerts import AdminNotifier
 from services.clock import Clock
 from services.config import BotMode, Settings
 from services.runtime import Services, create_services
 from services.scheduler import generate_daily_horoscopes, get_scheduler
+from services.secrets import secret_values
 
 log = structlog.get_logger(__name__)
 
@@ -258,8 +259,8 @@ class BotApp:
             with contextlib.suppress(RuntimeError):
                 await self.dp.stop_polling()
 
-    def _web_app(self) -> web.Application:
-        return create_web_app(self.settings, self.services, self.dp, self.bot, self.guard)
+    def _web_app(self, gate: WebhookGate | None = None) -> web.Application:
+        return create_web_app(self.settings, self.services, self.dp, self.bot, self.guard, gate)
 
     async def _serve(self, app: web.Application) -> web.AppRunner:
         runner = web.AppRunner(app, handle_signals=False, access_log=None)
@@ -288,13 +289,16 @@ class BotApp:
                 await runner.cleanup()
 
     async def _run_webhook(self) -> None:
-        # runner.setup() runs the dispatcher's startup (set_webhook, scheduler); cleanup()
-        # stops the listener, waits for open requests, then runs its shutdown.
-        runner = await self._serve(self._web_app())
+        # runner.setup() runs the dispatcher's startup (set_webhook, scheduler). On stop the
+        # gate first turns new deliveries away (503) and lets the accepted ones finish; then
+        # cleanup() stops the listener and runs the dispatcher's shutdown.
+        gate = WebhookGate(self.settings.webhook_path)
+        runner = await self._serve(self._web_app(gate))
         settle_heap()
         try:
             await self._stopping.wait()
         finally:
+            await gate.close(self.settings.shutdown_grace_seconds)
             await runner.cleanup()
 
 

@@ -28,6 +28,9 @@ class SandboxSettings(BaseSettings):
         env_prefix="SANDBOX_",
     )
 
+    # A database of its own: the sandbox must never write into the real bot's (its Admin can
+    # /regen, its users add views), whatever DATABASE_URL says.
+    database_url: str = "sqlite+aiosqlite:///./data/sandbox.db"
     host: str = "127.0.0.1"
     port: int = Field(8081, ge=0, le=65535)
     open_browser: bool = True

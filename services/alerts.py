@@ -14,10 +14,9 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import structlog
-from sqlalchemy.engine import make_url
 
 if TYPE_CHECKING:
-    from services.config import Settings
+    pass
 
 log = structlog.get_logger(__name__)
 
@@ -103,14 +102,3 @@ class AdminNotifier:
         log.warning("alerts.sent", cause=cause)
         await self.broadcast(text)
         return True
-
-
-def secret_values(settings: Settings) -> list[str]:
-    """The configured secrets (bot token, LLM key, database password), to scrub from alerts."""
-    secrets = [settings.bot_token.get_secret_value()]
-    if settings.openai_api_key is not None:
-        secrets.append(settings.openai_api_key.get_secret_value())
-    password = make_url(settings.database_url).password
-    if password:
-        secrets.append(str(password))
-    return secrets

@@ -59,7 +59,19 @@ SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 class DatabaseSettings(_Base):
+    """What `horoscope-bot migrate` needs: the database, and how to log."""
+
     database_url: str = Field(DEFAULT_DATABASE_URL, min_length=1)
+    log_format: LogFormat = LogFormat.CONSOLE
+    log_level: str = "INFO"
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
 
     @field_validator("database_url")
     @classmethod
@@ -96,8 +108,6 @@ class Settings(DatabaseSettings):
     daily_retry_delays: Annotated[tuple[float, ...], NoDecode] = (300.0, 600.0, 1800.0)
     view_flush_seconds: float = Field(5.0, gt=0)
     language: Language = Language.RU
-    log_format: LogFormat = LogFormat.CONSOLE
-    log_level: str = "INFO"
     auto_migrate: bool = True
     max_concurrent_updates: int = Field(100, ge=1)
     bot_mode: BotMode = BotMode.POLLING
@@ -211,14 +221,6 @@ class Settings(DatabaseSettings):
                 raise ValueError(f"{value!r} is not a time of day as HH:MM (00:00–23:59)")
             return time(int(match[1]), int(match[2]))
         return value
-
-    @field_validator("log_level")
-    @classmethod
-    def _check_level(cls, value: str) -> str:
-        level = value.upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
-        return level
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,10 +1,10 @@
 """HoroscopeCacheService: today's horoscope for a sign, generated once, served from memory.
 
-A tap on a warm cache touches no database and no network: the sign's lock (uncontended,
-held for microseconds), a dict look-up and an in-memory view count. On a miss, under the
-sign's lock, memory is checked again, then the database, and only then is the horoscope
-generated, so concurrent tappers of a cold sign share one generation. The midnight job and
-``/regen`` use the same locks through :meth:`HoroscopeCacheService.ensure`.
+A tap on a warm cache touches no database and no network and takes no lock: a dict look-up
+and an in-memory view count. On a miss, under the sign's lock, memory is checked again, then
+the database, and only then is the horoscope generated, so concurrent tappers of a cold sign
+share one generation. The midnight job and ``/regen`` use the same locks through
+:meth:`HoroscopeCacheService.ensure`.
 """
 
 from __future__ import annotations
@@ -201,31 +201,39 @@ class HoroscopeCacheService:
         """Make sure the sign's horoscope for ``day`` is stored (``force``: written anew).
 
         Shares the sign's lock with taps, so a sign is never generated twice at once and a
-        tap during this call waits for this text.
+        tap of a sign not yet in memory waits for this text (a warm tap gets the current one).
         """
         sign = ZodiacSign(zodiac_sign)
-        async with self._lock(sign):
-            if not force and self._remembered(sign, day) is not None:
-                return SignResult(sign, Outcome.PRESENT)
-            async with self._replica_lock(sign, day):
-                if not force:
-                    text = await self._in_session(
-                        lambda session: repositories.get_content(session, sign, day)
-                    )
-                    if text is not None:
-                        self._remember(sign, day, text)
-                        return SignResult(sign, Outcome.PRESENT)
-                result, text = await self._write(sign, day, retry_delays)
-                if text is None:
-                    return result
-                new_text = text
-                text = await self._in_session(
-                    lambda session: repositories.save_content(
-                        session, sign, day, new_text, replace=force
-                    )
+        async with self._lock(sign), self._replica_lock(sign, day):
+            if not force:
+                stored = await self._in_session(
+                    lambda session: repositories.get_content(session, sign, day)
                 )
-                self._remember(sign, day, text)
+                if stored is None:
+                    # Served from memory while the database was down: store that text now
+                    # rather than write a different one.
+                    stored = self._remembered(sign, day)
+                    if stored is not None:
+                        remembered = stored
+                        stored = await self._in_session(
+                            lambda session: repositories.save_content(
+                                session, sign, day, remembered, replace=False
+                            )
+                        )
+                if stored is not None:
+                    self._remember(sign, day, stored)
+                    return SignResult(sign, Outcome.PRESENT)
+            result, text = await self._write(sign, day, retry_delays)
+            if text is None:
                 return result
+            new_text = text
+            text = await self._in_session(
+                lambda session: repositories.save_content(
+                    session, sign, day, new_text, replace=force
+                )
+            )
+            self._remember(sign, day, text)
+            return result
 
     async def refresh(self) -> int:
         """Re-read today's texts so a /regen on another replica reaches this one's memory.
@@ -441,8 +449,8 @@ _instance: HoroscopeCacheService | None = None
 
 
 def get_horoscope_cache_service() -> HoroscopeCacheService:
-    """The process's default service. The bot builds its own in ``bot.app.create_app`` and
-    passes it to handlers and jobs; this one serves scripts and the REPL."""
+    """The process's default service, for scripts and the REPL. The bot builds its own in
+    ``services.runtime.create_services`` and passes it to handlers and jobs."""
     global _instance
     if _instance is None:
         _instance = HoroscopeCacheService()

@@ -336,3 +336,28 @@ async def test_a_cold_tap_while_the_database_refuses_connections(
     assert len(fake_openai.calls) == 1
     services.cache.views._pending.clear()  # nowhere to write them in this test
     await services.close()
+
+
+async def test_a_text_served_while_the_database_was_down_is_stored_by_the_next_job(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The tap got its text from memory; the job stores that same text, not a new one."""
+    from services.scheduler import generate_daily_horoscopes
+
+    services = create_services(llm_settings(make_settings, fake_openai))
+    from db.engine import create_engine
+    from db.engine import create_sessionmaker as maker
+
+    dead = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    async with maker(dead)() as session:  # the tap's session: the database refuses it
+        served = await services.cache.get_horoscope("libra", session)
+    await dead.dispose()
+    assert served is not None and await stored(sessionmaker) == {}
+    report = await generate_daily_horoscopes(services.cache, signs=[ZodiacSign.LIBRA])
+    assert report.present == [ZodiacSign.LIBRA]  # nothing generated
+    assert len(fake_openai.calls) == 1
+    assert await stored(sessionmaker) == {("libra", services.cache.today()): served}
+    services.cache.views._pending.clear()
+    await services.close()

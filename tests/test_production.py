@@ -533,3 +533,48 @@ async def test_stop_cancels_a_generation_which_resumes_at_the_next_start(
     async with sessionmaker() as session:
         stored = (await session.execute(select(func.count()).select_from(HoroscopeCache))).scalar()
     assert stored == 12
+
+
+async def test_a_closing_webhook_turns_deliveries_away_and_lets_accepted_ones_finish(
+    http: aiohttp.ClientSession,
+) -> None:
+    from aiohttp import web
+
+    from bot.web import WebhookGate
+
+    gate = WebhookGate("/webhook")
+    entered, release = asyncio.Event(), asyncio.Event()
+    order: list[str] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        entered.set()
+        await release.wait()  # an update still being handed over when the stop begins
+        order.append(f"handled {await request.text()}")
+        return web.json_response({})
+
+    app = web.Application(middlewares=[gate.middleware])
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    url = f"http://127.0.0.1:{port}/webhook"
+
+    async def drain() -> None:
+        await gate.drained(timeout=10)
+        order.append("drained")
+
+    try:
+        accepted = asyncio.create_task(http.post(url, data="first"))
+        await asyncio.wait_for(entered.wait(), 10)
+        gate.refuse_new()
+        async with http.post(url, data="second") as refused:
+            assert refused.status == 503  # Telegram delivers it again later
+        draining = asyncio.create_task(drain())
+        release.set()
+        await draining
+        assert (await accepted).status == 200
+        assert order == ["handled first", "drained"]  # the drain waited for the accepted one
+    finally:
+        await runner.cleanup()

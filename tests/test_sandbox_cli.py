@@ -26,7 +26,11 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update(
         BOT_TOKEN="",
         OPENAI_API_KEY="",
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'horoscope.db'}",
+        SANDBOX_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'horoscope.db'}",
+        # The real bot's settings must not leak into the sandbox:
+        DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/production",
+        BOT_MODE="webhook",
+        WEB_PORT="1",
         LANGUAGE="en",
         LOG_FORMAT="json",
         SANDBOX_PORT="0",

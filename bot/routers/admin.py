@@ -13,7 +13,7 @@ from datetime import datetime
 
 import structlog
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,11 +24,12 @@ from bot.keyboards import stats_keyboard
 from bot.render import format_day
 from bot.replies import answer_callback
 from bot.texts import Texts
-from services.alerts import clean_reason, secret_values
+from services.alerts import clean_reason
 from services.charts import ChartData, render_views_chart
 from services.horoscope_cache import HoroscopeCacheService, Outcome, SignResult
 from services.runtime import RegenState, Services
 from services.scheduler import JOB_ID, generate_daily_horoscopes
+from services.secrets import secret_values
 from services.stats import PERIODS, PeriodStats, load_view_history, period_stats
 from services.status import BotStatus, collect_status
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign, parse_sign
@@ -69,11 +70,12 @@ class LiveMessage:
 
     async def finish(self, text: str) -> None:
         self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        # The progress edits are best effort: whatever ended them, the summary still goes out.
+        with contextlib.suppress(asyncio.CancelledError, Exception):
             await self._task
         try:
             await self._message.edit_text(text)
-        except TelegramBadRequest:  # too old to edit, deleted…: say it anew
+        except TelegramAPIError:  # too old to edit, deleted, network…: say it anew
             await self._message.answer(text)
 
     async def _run(self) -> None:
@@ -85,7 +87,7 @@ class LiveMessage:
                 try:
                     await self._message.edit_text(text)
                     self._shown = text
-                except TelegramBadRequest as error:
+                except TelegramAPIError as error:  # a progress edit may fail; the next one tries
                     log.info("regen.progress_edit_failed", error=error.message)
             await asyncio.sleep(self._interval)
 
