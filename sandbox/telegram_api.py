@@ -1139,6 +1139,31 @@ class FakeTelegram:
             raise _bad("message can't be edited")
         return key, message
 
+    def _new_bot_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
+        """A new message from the bot in ``chat_id``, as Telegram returns it."""
+        return {
+            "message_id": self._new_message_id(chat_id),
+            "from": self.bot_user,
+            "chat": self.chat(chat_id),
+            "date": int(time.time()),
+            **content,
+        }
+
+    @staticmethod
+    def _fill(
+        message: dict[str, Any],
+        formatted: FormattedText,
+        markup: dict[str, Any] | None,
+        field: str,
+    ) -> None:
+        """Set the text (always) or caption (when not empty), its entities and the keyboard."""
+        if field == "text" or formatted.text:
+            message[field] = formatted.text
+        if formatted.entities:
+            message["entities" if field == "text" else "caption_entities"] = formatted.entities
+        if markup:
+            message["reply_markup"] = markup
+
     def _store(self, message: dict[str, Any], raw: str | None) -> dict[str, Any]:
         key = (message["chat"]["id"], message["message_id"])
         edited = key in self.messages
@@ -1294,17 +1319,8 @@ class FakeTelegram:
         )
         markup = self._inline_markup(params.get("reply_markup"))
         self._check_not_blocked(chat_id)
-        message: dict[str, Any] = {
-            "message_id": self._new_message_id(chat_id),
-            "from": self.bot_user,
-            "chat": self.chat(chat_id),
-            "date": int(time.time()),
-            "text": formatted.text,
-        }
-        if formatted.entities:
-            message["entities"] = formatted.entities
-        if markup:
-            message["reply_markup"] = markup
+        message = self._new_bot_message(chat_id)
+        self._fill(message, formatted, markup, "text")
         return self._store(message, str(params.get("text")))
 
     async def _edit_message_text(self, params: Params, files: Files) -> dict[str, Any]:
@@ -1327,11 +1343,8 @@ class FakeTelegram:
         ):
             raise _bad(NOT_MODIFIED)
         message = {k: v for k, v in current.items() if k not in ("entities", "reply_markup")}
-        message.update(text=formatted.text, edit_date=int(time.time()))
-        if formatted.entities:
-            message["entities"] = formatted.entities
-        if markup:
-            message["reply_markup"] = markup
+        message["edit_date"] = int(time.time())
+        self._fill(message, formatted, markup, "text")
         return self._store(message, str(params.get("text")))
 
     async def _edit_message_reply_markup(self, params: Params, files: Files) -> dict[str, Any]:
@@ -1412,19 +1425,8 @@ class FakeTelegram:
         )
         markup = self._inline_markup(params.get("reply_markup"))
         self._check_not_blocked(chat_id)
-        message: dict[str, Any] = {
-            "message_id": self._new_message_id(chat_id),
-            "from": self.bot_user,
-            "chat": self.chat(chat_id),
-            "date": int(time.time()),
-            "photo": self._photo_sizes(photo, upload),
-        }
-        if caption.text:
-            message["caption"] = caption.text
-        if caption.entities:
-            message["caption_entities"] = caption.entities
-        if markup:
-            message["reply_markup"] = markup
+        message = self._new_bot_message(chat_id, photo=self._photo_sizes(photo, upload))
+        self._fill(message, caption, markup, "caption")
         return self._store(message, str(params.get("caption") or ""))
 
     def _photo_sizes(self, source: Any, upload: UploadedFile | None) -> list[dict[str, Any]]:
@@ -1482,10 +1484,5 @@ class FakeTelegram:
         }
         message["photo"] = self._photo_sizes(source, upload)
         message["edit_date"] = int(time.time())
-        if caption.text:
-            message["caption"] = caption.text
-        if caption.entities:
-            message["caption_entities"] = caption.entities
-        if markup:
-            message["reply_markup"] = markup
+        self._fill(message, caption, markup, "caption")
         return self._store(message, str(media.get("caption") or ""))
