@@ -35,6 +35,16 @@ PG_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def process_env(**settings: str) -> dict[str, str]:
+    """The environment of a bot process a test starts: a clean shell (PATH and HOME only, so
+    neither the developer's settings nor CI's leak in), English texts, JSON logs we can parse,
+    then ``settings``."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+    env.update(LANGUAGE="en", LOG_FORMAT="json")
+    env.update(settings)
+    return env
+
+
 def off_loop(fn: Callable[[], Any]) -> Any:
     """Run blocking set-up (``asyncio.run`` inside, e.g. Alembic) on a thread of its own:
     fixtures may be resolved while the test's event loop is already running."""

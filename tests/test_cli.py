@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections.abc import Callable
@@ -15,23 +14,17 @@ from bot.callbacks import SignCallback
 from db.models import HoroscopeCache, HoroscopeView
 from services.config import Settings
 from services.zodiac import ZodiacSign
-from tests.conftest import TEST_TOKEN
+from tests.conftest import TEST_TOKEN, process_env
 from tests.standins.telegram import FakeTelegram
 
 
-def bot_env(database_url: str, telegram_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME")}
-    env.update(
+def bot_env(database_url: str, telegram_url: str) -> dict[str, str]:
+    return process_env(
         BOT_TOKEN=TEST_TOKEN,
         TELEGRAM_API_URL=telegram_url,
         DATABASE_URL=database_url,
-        LANGUAGE="en",
-        LOG_FORMAT="json",
         VIEW_FLUSH_SECONDS="3600",
-        PATH=os.environ.get("PATH", ""),
     )
-    env.update(extra)
-    return env
 
 
 async def test_run_answers_start_and_a_tap_then_stops_cleanly_on_sigterm(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import socket
 import sys
@@ -24,7 +23,7 @@ from db.models import HoroscopeCache, HoroscopeView
 from db.sqlite_guard import DatabaseInUseError, lock_sqlite_file
 from services.config import Settings
 from services.zodiac import ZodiacSign
-from tests.conftest import TEST_TOKEN
+from tests.conftest import TEST_TOKEN, process_env
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
 from tests.standins.tcp_proxy import TcpProxy
 from tests.standins.telegram import FakeTelegram
@@ -100,20 +99,16 @@ class BotProcess:
 
 
 def env_for(database_url: str, telegram: FakeTelegram, **extra: str) -> dict[str, str]:
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
-    env.update(
-        BOT_TOKEN=telegram.token,
-        TELEGRAM_API_URL=telegram.base_url,
-        DATABASE_URL=database_url,
-        LANGUAGE="en",
-        LOG_FORMAT="json",
-        VIEW_FLUSH_SECONDS="0.2",
-        ON_DEMAND_RETRY_DELAYS="0.05",
-        DAILY_RETRY_DELAYS="0.05",
-        ADMIN_IDS="",  # no admin alerts among the messages these tests count
-    )
-    env.update(extra)
-    return env
+    defaults = {
+        "BOT_TOKEN": telegram.token,
+        "TELEGRAM_API_URL": telegram.base_url,
+        "DATABASE_URL": database_url,
+        "VIEW_FLUSH_SECONDS": "0.2",
+        "ON_DEMAND_RETRY_DELAYS": "0.05",
+        "DAILY_RETRY_DELAYS": "0.05",
+        "ADMIN_IDS": "",  # no admin alerts among the messages these tests count
+    }
+    return process_env(**(defaults | extra))
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from typing import Any
 
 import aiohttp
 
+from tests.conftest import process_env
+
 ROOT = Path(__file__).resolve().parent.parent
 URL_RE = re.compile(r"Sandbox: open (http://127\.0\.0\.1:\d+/)")
 
@@ -22,22 +24,18 @@ URL_RE = re.compile(r"Sandbox: open (http://127\.0\.0\.1:\d+/)")
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A user's shell with nothing configured; BOT_TOKEN empty so a developer's .env
     cannot turn this into the real bot."""
-    env = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME")}
-    env.update(
-        BOT_TOKEN="",
-        OPENAI_API_KEY="",
-        SANDBOX_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'horoscope.db'}",
+    defaults = {
+        "BOT_TOKEN": "",
+        "OPENAI_API_KEY": "",
+        "SANDBOX_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'horoscope.db'}",
         # The real bot's settings must not leak into the sandbox:
-        DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/production",
-        BOT_MODE="webhook",
-        WEB_PORT="1",
-        LANGUAGE="en",
-        LOG_FORMAT="json",
-        SANDBOX_PORT="0",
-        SANDBOX_OPEN_BROWSER="false",
-    )
-    env.update(extra)
-    return env
+        "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/production",
+        "BOT_MODE": "webhook",
+        "WEB_PORT": "1",
+        "SANDBOX_PORT": "0",
+        "SANDBOX_OPEN_BROWSER": "false",
+    }
+    return process_env(**(defaults | extra))
 
 
 def run_command() -> list[str]:
