@@ -1,13 +1,18 @@
-"""The twelve signs: keys, emoji and localized names.
+"""The twelve signs: keys, emoji and element in code; names and dates from the language files.
 
 This is domain data used by every layer above ``db/``, so it lives in ``services/``
-(the bot imports it from here; ``db/`` only stores the string keys).
+(the bot imports it from here; ``db/`` only stores the string keys). What a sign is called
+in each language is content, in ``services/languages/<code>.json``.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+
+from services.languages import available_languages, language, resolve
 
 
 class ZodiacSign(StrEnum):
@@ -29,84 +34,62 @@ class ZodiacSign(StrEnum):
 class SignInfo:
     key: ZodiacSign
     emoji: str
-    name_ru: str
-    name_en: str
-    dates_ru: str
-    dates_en: str
     element: str  # fire | earth | air | water
 
-    def name(self, language: str) -> str:
-        return self.name_ru if language == "ru" else self.name_en
+    def name(self, language_code: str) -> str:
+        """The sign's name in ``language_code`` (an unknown code gets English)."""
+        return language(resolve(language_code)).signs[self.key].name
 
-    def dates(self, language: str) -> str:
-        return self.dates_ru if language == "ru" else self.dates_en
+    def dates(self, language_code: str) -> str:
+        return language(resolve(language_code)).signs[self.key].dates
 
 
 ZODIAC_SIGNS: dict[ZodiacSign, SignInfo] = {
     info.key: info
     for info in (
-        SignInfo(ZodiacSign.ARIES, "♈", "Овен", "Aries", "21.03–19.04", "Mar 21 – Apr 19", "fire"),
-        SignInfo(
-            ZodiacSign.TAURUS, "♉", "Телец", "Taurus", "20.04–20.05", "Apr 20 – May 20", "earth"
-        ),
-        SignInfo(
-            ZodiacSign.GEMINI, "♊", "Близнецы", "Gemini", "21.05–20.06", "May 21 – Jun 20", "air"
-        ),
-        SignInfo(
-            ZodiacSign.CANCER, "♋", "Рак", "Cancer", "21.06–22.07", "Jun 21 – Jul 22", "water"
-        ),
-        SignInfo(ZodiacSign.LEO, "♌", "Лев", "Leo", "23.07–22.08", "Jul 23 – Aug 22", "fire"),
-        SignInfo(
-            ZodiacSign.VIRGO, "♍", "Дева", "Virgo", "23.08–22.09", "Aug 23 – Sep 22", "earth"
-        ),
-        SignInfo(ZodiacSign.LIBRA, "♎", "Весы", "Libra", "23.09–22.10", "Sep 23 – Oct 22", "air"),
-        SignInfo(
-            ZodiacSign.SCORPIO,
-            "♏",
-            "Скорпион",
-            "Scorpio",
-            "23.10–21.11",
-            "Oct 23 – Nov 21",
-            "water",
-        ),
-        SignInfo(
-            ZodiacSign.SAGITTARIUS,
-            "♐",
-            "Стрелец",
-            "Sagittarius",
-            "22.11–21.12",
-            "Nov 22 – Dec 21",
-            "fire",
-        ),
-        SignInfo(
-            ZodiacSign.CAPRICORN,
-            "♑",
-            "Козерог",
-            "Capricorn",
-            "22.12–19.01",
-            "Dec 22 – Jan 19",
-            "earth",
-        ),
-        SignInfo(
-            ZodiacSign.AQUARIUS,
-            "♒",
-            "Водолей",
-            "Aquarius",
-            "20.01–18.02",
-            "Jan 20 – Feb 18",
-            "air",
-        ),
-        SignInfo(
-            ZodiacSign.PISCES, "♓", "Рыбы", "Pisces", "19.02–20.03", "Feb 19 – Mar 20", "water"
-        ),
+        SignInfo(ZodiacSign.ARIES, "♈", "fire"),
+        SignInfo(ZodiacSign.TAURUS, "♉", "earth"),
+        SignInfo(ZodiacSign.GEMINI, "♊", "air"),
+        SignInfo(ZodiacSign.CANCER, "♋", "water"),
+        SignInfo(ZodiacSign.LEO, "♌", "fire"),
+        SignInfo(ZodiacSign.VIRGO, "♍", "earth"),
+        SignInfo(ZodiacSign.LIBRA, "♎", "air"),
+        SignInfo(ZodiacSign.SCORPIO, "♏", "water"),
+        SignInfo(ZodiacSign.SAGITTARIUS, "♐", "fire"),
+        SignInfo(ZodiacSign.CAPRICORN, "♑", "earth"),
+        SignInfo(ZodiacSign.AQUARIUS, "♒", "air"),
+        SignInfo(ZodiacSign.PISCES, "♓", "water"),
     )
 }
 
 
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``"  Leão "`` → ``"leao"``, ``"Лев"`` → ``"лев"``."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _names() -> tuple[tuple[str, ZodiacSign], ...]:
+    """Every folded name of every sign (the English key and its name in each shipped
+    language), built on first use."""
+    pairs = {(_fold(sign.value), sign) for sign in ZodiacSign}
+    for code in available_languages():
+        signs = language(code).signs
+        pairs |= {(_fold(signs[sign].name), sign) for sign in ZodiacSign}
+    return tuple(sorted(pairs))
+
+
 def parse_sign(text: str) -> ZodiacSign | None:
-    """Accept an English key or a localized name (any case), e.g. ``leo``, ``Лев``, ``Leo``."""
-    needle = text.strip().lower()
-    for info in ZODIAC_SIGNS.values():
-        if needle in (info.key.value, info.name_ru.lower(), info.name_en.lower()):
-            return info.key
-    return None
+    """Accept the English key or the name in any shipped language, in any case and with or
+    without accents: ``leo``, ``Лев``, ``LÖWE``, ``leao``."""
+    needle = _fold(text)
+    return next((sign for name, sign in _names() if name == needle), None)
+
+
+def signs_matching(prefix: str) -> list[ZodiacSign]:
+    """The signs (in zodiac order) whose key or name in any shipped language starts with
+    ``prefix``, folded like ``parse_sign``; every sign for an empty prefix."""
+    needle = _fold(prefix)
+    found = {sign for name, sign in _names() if name.startswith(needle)}
+    return [sign for sign in ZodiacSign if sign in found]

@@ -90,7 +90,7 @@ async def test_start_and_every_sign(
             lambda c, s=sign: (
                 c.method == "editMessageText"
                 and c.ok
-                and ZODIAC_SIGNS[s].name_en in c.params["text"]
+                and ZODIAC_SIGNS[s].name("en") in c.params["text"]
                 and "⏳" not in c.params["text"]
             )
         )

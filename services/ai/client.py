@@ -53,9 +53,11 @@ def build_user_prompt(sign: ZodiacSign, day: date, language: str) -> str:
     info = ZODIAC_SIGNS[sign]
     if language == "ru":
         when = f"{_WEEKDAYS_RU[day.weekday()]}, {day.day} {_MONTHS_RU[day.month - 1]} {day.year}"
-        return f"Напиши гороскоп на сегодня ({when}) для знака {info.name_ru} ({info.dates_ru})."
+        return (
+            f"Напиши гороскоп на сегодня ({when}) для знака {info.name('ru')} ({info.dates('ru')})."
+        )
     when = day.strftime("%A, %d %B %Y")
-    return f"Write today's horoscope ({when}) for {info.name_en} ({info.dates_en})."
+    return f"Write today's horoscope ({when}) for {info.name('en')} ({info.dates('en')})."
 
 
 class HoroscopeWriter(Protocol):

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from services.languages import available_languages
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
 
 DEFAULT_TEXT = (
@@ -44,7 +45,7 @@ def sign_in_prompt(body: dict[str, Any]) -> ZodiacSign | None:
         str(m.get("content", "")) for m in body.get("messages", []) if m.get("role") == "user"
     )
     for sign, info in ZODIAC_SIGNS.items():
-        if f" {info.name_en} " in f" {prompt} " or f" {info.name_ru} " in f" {prompt} ":
+        if any(f" {info.name(code)} " in f" {prompt} " for code in available_languages()):
             return sign
     return None
 
