@@ -1,4 +1,4 @@
-"""Tests of the local Bot API server (sandbox/telegram_api.py): sandbox and tests share it."""
+"""Tests of the local Bot API server (sandbox/telegram_api/): sandbox and tests share it."""
 
 from __future__ import annotations
 
