@@ -28,8 +28,13 @@ class FakeTelegram(
       It holds the users' messages made by :meth:`send_text` too: in a private
       chat both sides share one message-id counter, as in Telegram.
       ``raw_texts`` keeps the text exactly as the bot sent it.
-    * ``deleted_messages``, ``answered_callbacks``, ``my_commands``,
-      ``webhook_url``/``webhook_secret``, ``allowed_updates``.
+    * ``deleted_messages``, ``answered_callbacks``, ``my_commands``, ``my_descriptions``,
+      ``my_short_descriptions``, ``webhook_url``/``webhook_secret``, ``allowed_updates``.
+    * what a user's app shows: :meth:`menu_for`, :meth:`description_for`; set* calls per
+      language: :meth:`calls_by_language`.
+
+    Users: :meth:`user` (their app language goes in every update's ``from``),
+    :meth:`set_app_language`, :meth:`send_text`, :meth:`tap`.
 
     Knobs: ``blocked_users``, :meth:`fail_next`, ``strict_html``, ``rate_limit``
     (a :class:`RateLimit`, off by default), ``clock`` (drives ``ApiCall.at``, the 15 s

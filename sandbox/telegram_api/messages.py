@@ -36,9 +36,12 @@ class MessagesMethods(State):
         *,
         user_id: int = 1001,
         chat_id: int | None = None,
-        language_code: str = "ru",
+        language_code: str | None = None,
     ) -> int:
-        """Queue a text message from a user (a private chat by default); returns update_id."""
+        """Queue a text message from a user (a private chat by default); returns update_id.
+
+        ``from`` carries the user's app language: ``language_code`` when given (it stays the
+        user's), else the one the user has (``ru`` for a new user; see :meth:`user`)."""
         chat_id = user_id if chat_id is None else chat_id
         message: dict[str, Any] = {
             "message_id": self._new_message_id(chat_id),

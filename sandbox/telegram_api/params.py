@@ -1,5 +1,5 @@
 """Request parameters: decoding form values, and the checks several methods share
-(chat and message ids, text with its parse mode, inline keyboards, command scopes)."""
+(chat and message ids, text with its parse mode, inline keyboards)."""
 
 from __future__ import annotations
 
@@ -131,10 +131,3 @@ def inline_markup(markup: Any) -> dict[str, Any] | None:
     if not any(rows):
         return None
     return {"inline_keyboard": copy.deepcopy(rows)}
-
-
-def scope_key(scope: Any) -> str:
-    """A BotCommandScope as a dictionary key (the default scope when not given)."""
-    if not isinstance(scope, dict):
-        scope = {"type": "default"}
-    return json.dumps(scope, sort_keys=True)

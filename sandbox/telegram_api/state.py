@@ -122,7 +122,8 @@ class State:
         }
 
     def user(self, user_id: int, *, language_code: str | None = None) -> dict[str, Any]:
-        """The (auto-created) Telegram user object for ``user_id``."""
+        """The (auto-created) Telegram user object for ``user_id``; a new user's app is in
+        ``language_code`` (``ru`` when not given), an existing user's changes to it if given."""
         user = self.users.setdefault(
             user_id,
             {
@@ -134,6 +135,16 @@ class State:
             },
         )
         if language_code:
+            user["language_code"] = language_code
+        return user
+
+    def set_app_language(self, user_id: int, language_code: str | None) -> dict[str, Any]:
+        """Set the language of ``user_id``'s Telegram app, carried in every update's ``from``;
+        None: an app that reports none (Telegram then leaves ``language_code`` out)."""
+        user = self.user(user_id)
+        if language_code is None:
+            user.pop("language_code", None)
+        else:
             user["language_code"] = language_code
         return user
 
