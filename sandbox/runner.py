@@ -31,12 +31,22 @@ from services.config import BotMode, Settings
 log = structlog.get_logger("sandbox")
 
 
+SANDBOX_REGULAR_USERS = (
+    # id, name, username, app language (None: LANGUAGE, the bot's default)
+    (1001, "Alice", "alice", None),
+    (1002, "Bob", "bob", None),
+    (1003, "Olena", "olena", "uk"),
+    (1004, "João", "joao", "pt-br"),
+)
+
+
 def sandbox_users(admin_ids: frozenset[int]) -> list[SandboxUser]:
-    """Two regular users and one admin (the lowest id of ADMIN_IDS)."""
+    """Four regular users (two with their app in another language: Olena's in Ukrainian,
+    João's in Brazilian Portuguese) and one admin (the lowest id of ADMIN_IDS)."""
     admin = min(admin_ids) if admin_ids else SANDBOX_ADMIN_ID
     regular = [
-        SandboxUser(id=user_id, first_name=name, username=name.lower())
-        for user_id, name in ((1001, "Alice"), (1002, "Bob"))
+        SandboxUser(id=user_id, first_name=name, username=username, language_code=language)
+        for user_id, name, username, language in SANDBOX_REGULAR_USERS
         if user_id not in admin_ids
     ]
     return [*regular, SandboxUser(id=admin, first_name="Admin", username="admin", is_admin=True)]

@@ -8,7 +8,8 @@ computed, never from the bot's HTML (see ``static/app.js``).
 
     GET  /                                 the chat page
     GET  /static/<file>                    app.js, style.css
-    GET  /api/state                        the bot, the users, the command menu
+    GET  /api/state                        the bot; the users, each with the command menu
+                                           and description their app language shows
     GET  /api/chats/<user_id>              that user's private chat with the bot
     POST /api/chats/<user_id>/messages     {"text": ...}: the user sends a message
     POST /api/chats/<user_id>/taps         {"message_id": ..., "data": ...}: a button tap
@@ -59,16 +60,19 @@ def image_type(data: bytes) -> str | None:
 
 @dataclass(frozen=True)
 class SandboxUser:
-    """A simulated Telegram user; each has a private chat with the bot."""
+    """A simulated Telegram user; each has a private chat with the bot. ``language_code`` is
+    their Telegram app's language (None: the chat's default, see :class:`ChatWeb`)."""
 
     id: int
     first_name: str
     username: str
     is_admin: bool = False
+    language_code: str | None = None
 
 
 class ChatWeb:
-    """Serves the chat page for ``users`` against the local Bot API server ``tg``."""
+    """Serves the chat page for ``users`` against the local Bot API server ``tg``; a user
+    without a language of their own has an app in ``language_code``."""
 
     def __init__(
         self,
@@ -85,7 +89,7 @@ class ChatWeb:
         self._runner: web.AppRunner | None = None
         self._unsubscribe = tg.subscribe(self._on_event)
         for user in users:
-            profile = tg.user(user.id, language_code=language_code)
+            profile = tg.user(user.id, language_code=user.language_code or language_code)
             profile.update(first_name=user.first_name, username=user.username)
 
     # ------------------------------------------------------------------ lifecycle
@@ -132,8 +136,8 @@ class ChatWeb:
     def _on_event(self, event: ChatEvent) -> None:
         payload: dict[str, Any] = {"kind": event.kind, "chat_id": event.chat_id}
         payload["data"] = event.data
-        if event.kind == "commands":
-            payload["data"] = {"commands": self._commands()}
+        if event.kind in ("commands", "description"):
+            payload["data"] = {"users": {str(uid): self._profile(uid) for uid in self.users}}
         for queue in list(self._queues):
             queue.put_nowait(payload)
 
@@ -177,6 +181,21 @@ class ChatWeb:
     def _commands(self) -> list[dict[str, Any]]:
         return self.tg.commands_for(language_code=self.language_code) or self.tg.commands_for()
 
+    def app_language(self, user_id: int) -> str | None:
+        """The language of the user's app, as the updates carry it."""
+        language = self.tg.user(user_id).get("language_code")
+        return None if language is None else str(language)
+
+    def _profile(self, user_id: int) -> dict[str, Any]:
+        """What the user's app shows of the bot: its command menu and, in an empty chat,
+        its description, both in the app's language as Telegram picks them."""
+        language = self.app_language(user_id)
+        return {
+            "language_code": language,
+            "commands": self.tg.menu_for(user_id, language),
+            "description": self.tg.description_for(language),
+        }
+
     async def _state(self, request: web.Request) -> web.Response:
         return web.json_response(
             {
@@ -185,7 +204,9 @@ class ChatWeb:
                     "first_name": self.tg.first_name,
                     "username": self.tg.username,
                 },
-                "users": [asdict(user) for user in self.users.values()],
+                "users": [
+                    {**asdict(user), **self._profile(user.id)} for user in self.users.values()
+                ],
                 "commands": self._commands(),
                 "message_limit": MESSAGE_LIMIT,
             }
@@ -220,7 +241,7 @@ class ChatWeb:
             raise web.HTTPBadRequest(text="text must be a non-empty string")
         if utf16_len(text) > MESSAGE_LIMIT:
             raise web.HTTPBadRequest(text=f"a message holds at most {MESSAGE_LIMIT} characters")
-        update_id = self.tg.send_text(text, user_id=user.id, language_code=self.language_code)
+        update_id = self.tg.send_text(text, user_id=user.id)  # in the user's app language
         return web.json_response({"update_id": update_id})
 
     async def _tap(self, request: web.Request) -> web.Response:

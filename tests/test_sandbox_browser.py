@@ -19,7 +19,12 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
 
 from sandbox.config import SANDBOX_ADMIN_ID, SANDBOX_TOKEN, load_sandbox_settings
 from sandbox.runner import Sandbox
@@ -31,6 +36,7 @@ from tests.conftest import IN_CI, TEST_TOKEN
 CHROMIUM = Path(os.environ.get("SANDBOX_TEST_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ALICE = 1001
+OLENA = 1003  # her Telegram app is in Ukrainian
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -159,7 +165,7 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     await open_chat(page, sandbox)
     await expect(page.locator("#user-select")).to_have_value(str(ALICE))
     await expect(page.locator("#user-select option")).to_have_text(
-        ["Alice", "Bob", "Admin (admin)"]
+        ["Alice", "Bob", "Olena", "João", "Admin (admin)"]
     )
 
     # The command menu comes from setMyCommands.
@@ -331,4 +337,46 @@ async def test_hostile_text_is_shown_never_run(page: Any, sandbox: Sandbox) -> N
 
     assert await page.locator(".chat script, .chat img:not(.photo)").count() == 0
     assert await page.evaluate("() => window.__pwned") is None
+    assert page.problems == []
+
+
+async def test_a_user_whose_app_is_in_ukrainian(page: Any, sandbox: Sandbox) -> None:
+    tg = sandbox.tg
+    bot = bot_api(sandbox)
+    try:  # the bot's settings in Ukrainian and by default, as the bot sets them
+        await bot.set_my_description("Daily horoscopes for the twelve signs.")
+        await bot.set_my_description("Щоденні гороскопи для дванадцяти знаків.", language_code="uk")
+        await bot.set_my_commands(
+            [BotCommand(command="start", description="Почати")], language_code="uk"
+        )
+    finally:
+        await bot.session.close()
+    await open_chat(page, sandbox)
+    await page.locator("#user-select").select_option(str(OLENA))
+    await expect(page.locator("#role-note")).to_contain_text('Telegram app in "uk"')
+
+    # The empty chat shows "What can this bot do?" in her language, the menu too.
+    await expect(page.locator("#about-text")).to_have_text(
+        "Щоденні гороскопи для дванадцяти знаків."
+    )
+    await page.locator("#menu-button").click()
+    await expect(page.locator("#command-menu .description")).to_have_text(["Почати"])
+    await screenshot(page, "sandbox-olena-uk.png")
+    await page.locator("#command-menu button", has_text="/start").click()
+
+    # Her message reaches the bot with her app's language; the chat is no longer empty.
+    reply = await tg.wait_for(to_chat(OLENA, "sendMessage"))
+    sent = [m for (chat, _), m in tg.messages.items() if chat == OLENA and m["text"] == "/start"]
+    assert [m["from"]["language_code"] for m in sent] == ["uk"]
+    node = page.locator(f'.message.in[data-message-id="{reply.result["message_id"]}"]')
+    await expect(node.locator(".text")).to_have_text(reply.result["text"])
+    await expect(page.locator("#empty")).to_be_hidden()
+
+    # João's app is in pt-br: no Portuguese texts are set, so he sees the default ones.
+    await page.locator("#user-select").select_option("1004")
+    await expect(page.locator("#about-text")).to_have_text("Daily horoscopes for the twelve signs.")
+    await page.locator("#menu-button").click()
+    await expect(page.locator("#command-menu .command")).to_have_text(
+        ["/start", "/horoscope", "/help"]
+    )
     assert page.problems == []

@@ -1,4 +1,4 @@
-"""Tests of the local Bot API server (sandbox/telegram_api.py): sandbox and tests share it."""
+"""Tests of the local Bot API server (sandbox/telegram_api/): sandbox and tests share it."""
 
 from __future__ import annotations
 
@@ -518,6 +518,149 @@ async def test_commands_per_scope_and_language(
     await call(http, tg, "deleteMyCommands", language_code="ru")
     assert tg.commands_for(language_code="ru") == []
     assert tg.commands_for(private) == en
+
+
+def commands(*names: str) -> list[dict[str, str]]:
+    return [{"command": name, "description": name.title()} for name in names]
+
+
+async def test_the_menu_a_user_sees_falls_back_like_telegram(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    chat = {"type": "chat", "chat_id": USER}
+    private = {"type": "all_private_chats"}
+    steps = [  # set from the least specific to the most; each one wins over the previous
+        ({}, commands("default")),
+        ({"language_code": "uk"}, commands("default_uk")),
+        ({"scope": private}, commands("private")),
+        ({"scope": private, "language_code": "uk"}, commands("private_uk")),
+        ({"scope": chat}, commands("chat")),
+        ({"scope": chat, "language_code": "uk"}, commands("chat_uk")),
+    ]
+    for params, menu in steps:
+        status, _ = await call(http, tg, "setMyCommands", commands=menu, **params)
+        assert status == 200
+        # An app in Ukrainian (a regional tag counts by its language) sees the newest list...
+        assert tg.menu_for(USER, "uk") == tg.menu_for(USER, "UK-ua") == menu
+    # ...and an app in another language the most specific list without a language.
+    assert tg.menu_for(USER, "en") == commands("chat")
+    assert tg.menu_for(USER, None) == commands("chat")
+    assert tg.menu_for(USER + 1, "en") == commands("private")  # another chat
+    assert tg.menu_for(USER + 1, "uk") == commands("private_uk")
+    # Deleting the most specific lists falls back again, in the same order.
+    for params, _ in reversed(steps[1:]):
+        await call(http, tg, "deleteMyCommands", **params)
+    assert tg.menu_for(USER, "uk") == commands("default")
+
+    # getMyCommands answers exactly the list asked for, never a fallback (as Telegram).
+    _, body = await call(http, tg, "getMyCommands", scope=chat, language_code="uk")
+    assert body["result"] == []
+    # A chat's id is the same scope as a number or as a string.
+    await call(http, tg, "setMyCommands", commands=commands("admin"), scope=chat)
+    _, body = await call(http, tg, "getMyCommands", scope={"type": "chat", "chat_id": str(USER)})
+    assert body["result"] == commands("admin")
+
+
+@pytest.mark.parametrize(
+    ("params", "description"),
+    [
+        ({"language_code": "pt-br"}, "Bad Request: invalid language code specified"),
+        ({"language_code": "EN"}, "Bad Request: invalid language code specified"),
+        ({"language_code": "eng"}, "Bad Request: invalid language code specified"),
+        (
+            {"scope": {"type": "everyone"}},
+            "Bad Request: can't parse BotCommandScope: Unsupported type specified",
+        ),
+        (
+            {"scope": {"type": "chat"}},
+            "Bad Request: can't parse BotCommandScope: Empty chat_id specified",
+        ),
+        (
+            {"scope": {"type": "chat_member", "chat_id": -100, "user_id": 0}},
+            "Bad Request: can't parse BotCommandScope: Invalid user_id specified",
+        ),
+    ],
+)
+@pytest.mark.parametrize("method", ["setMyCommands", "getMyCommands", "deleteMyCommands"])
+async def test_bad_command_scope_or_language_is_a_400(
+    tg: FakeTelegram,
+    http: aiohttp.ClientSession,
+    method: str,
+    params: dict[str, Any],
+    description: str,
+) -> None:
+    extra = {"commands": commands("start")} if method == "setMyCommands" else {}
+    status, body = await call(http, tg, method, **extra, **params)
+    assert (status, body["description"]) == (400, description)
+    assert tg.my_commands == {}
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "limit"),
+    [("Description", "description", 512), ("ShortDescription", "short_description", 120)],
+)
+async def test_descriptions_per_language(
+    tg: FakeTelegram, http: aiohttp.ClientSession, kind: str, field: str, limit: int
+) -> None:
+    short = kind == "ShortDescription"
+    assert (await call(http, tg, f"getMy{kind}"))[1]["result"] == {field: ""}
+    await call(http, tg, f"setMy{kind}", **{field: "Horoscopes"})
+    await call(http, tg, f"setMy{kind}", **{field: "Гороскопи", "language_code": "uk"})
+    for language, text in (("", "Horoscopes"), ("uk", "Гороскопи"), ("de", "")):
+        _, body = await call(http, tg, f"getMy{kind}", language_code=language)
+        assert body == {"ok": True, "result": {field: text}}  # exactly that language's
+    # What a user sees: their app language's text, else the default one.
+    assert tg.description_for("uk", short=short) == "Гороскопи"
+    assert tg.description_for("de", short=short) == "Horoscopes"
+    assert tg.description_for(None, short=short) == "Horoscopes"
+    assert tg.description_for("uk", short=not short) == ""  # the other text is apart
+
+    # Lengths as Telegram's: the limit is fine, one more is a 400 that changes nothing.
+    status, _ = await call(http, tg, f"setMy{kind}", **{field: "я" * limit, "language_code": "de"})
+    assert status == 200
+    status, body = await call(http, tg, f"setMy{kind}", **{field: "я" * (limit + 1)})
+    assert (status, body["description"]) == (
+        400,
+        f"Bad Request: {field.replace('_', ' ')} is too long",
+    )
+    status, body = await call(http, tg, f"setMy{kind}", **{field: "x", "language_code": "de-at"})
+    assert (status, body["description"]) == (400, "Bad Request: invalid language code specified")
+    assert tg.description_for("", short=short) == "Horoscopes"
+    # An empty text removes that language's one: its users see the default again.
+    await call(http, tg, f"setMy{kind}", **{field: "", "language_code": "uk"})
+    assert tg.description_for("uk", short=short) == "Horoscopes"
+
+    # Tests count the set* calls per language (failed calls don't count).
+    assert tg.calls_by_language(f"setMy{kind}") == {"": 1, "uk": 2, "de": 1}
+
+
+async def test_the_bot_sets_localised_settings_through_aiogram(tg: FakeTelegram, bot: Bot) -> None:
+    await bot.set_my_description("Daily horoscopes", language_code="en")
+    await bot.set_my_short_description("Гороскоп", language_code="ru")
+    await bot.set_my_commands(
+        [BotCommand(command="start", description="Почати")], language_code="uk"
+    )
+    assert (await bot.get_my_description(language_code="en")).description == "Daily horoscopes"
+    assert (await bot.get_my_short_description(language_code="ru")).short_description == "Гороскоп"
+    assert (await bot.get_my_description()).description == ""
+    assert [c.command for c in await bot.get_my_commands(language_code="uk")] == ["start"]
+    assert tg.calls_by_language("setMyCommands") == {"uk": 1}
+    with pytest.raises(TelegramBadRequest, match="invalid language code specified"):
+        await bot.set_my_description("x", language_code="pt-br")
+
+
+async def test_updates_carry_the_users_app_language(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    tg.send_text("/start", user_id=USER, language_code="uk")
+    tg.send_text("/help", user_id=USER)  # the app's language stays the user's
+    tg.set_app_language(USER + 1, None)  # an app that reports no language
+    tg.send_text("/start", user_id=USER + 1)
+    tg.send_text("/start", user_id=USER + 2)  # a new user's app is in Russian
+    _, body = await call(http, tg, "getUpdates")
+    senders = [update["message"]["from"] for update in body["result"]]
+    assert [s.get("language_code") for s in senders] == ["uk", "uk", None, "ru"]
+    assert "language_code" not in senders[2]  # left out, as Telegram does
 
 
 async def test_photo_upload(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:

@@ -199,14 +199,78 @@ def test_image_type() -> None:
 
 def test_sandbox_users_and_the_admin() -> None:
     users = sandbox_users(frozenset())
-    assert [(u.first_name, u.is_admin) for u in users] == [
-        ("Alice", False),
-        ("Bob", False),
-        ("Admin", True),
+    assert [(u.first_name, u.is_admin, u.language_code) for u in users] == [
+        ("Alice", False, None),  # None: the app is in LANGUAGE, the bot's default
+        ("Bob", False, None),
+        ("Olena", False, "uk"),
+        ("João", False, "pt-br"),
+        ("Admin", True, None),
     ]
     assert users[-1].id == SANDBOX_ADMIN_ID
     assert sandbox_users(frozenset({555, 42}))[-1].id == 42
-    assert [u.id for u in sandbox_users(frozenset({1001}))] == [1002, 1001]
+    assert [u.id for u in sandbox_users(frozenset({1001}))] == [1002, 1003, 1004, 1001]
+
+
+async def test_each_user_sees_the_bot_in_their_app_language(http: aiohttp.ClientSession) -> None:
+    olena = SandboxUser(1003, "Olena", "olena", language_code="uk")
+    joao = SandboxUser(1004, "João", "joao", language_code="pt-br")
+    async with FakeTelegram(SANDBOX_TOKEN) as tg:
+        web = ChatWeb(tg, [ALICE, olena, joao], language_code="en")
+        await web.start(port=0)
+        try:
+            await bot_call(
+                http, tg, "setMyCommands", commands=[{"command": "start", "description": "Start"}]
+            )
+            await bot_call(
+                http,
+                tg,
+                "setMyCommands",
+                commands=[{"command": "start", "description": "Почати"}],
+                language_code="uk",
+            )
+            await bot_call(http, tg, "setMyDescription", description="Daily horoscopes.")
+            async with http.get(f"{web.url}api/events") as stream:
+                assert (await stream.content.readline()).startswith(b"retry:")
+                await bot_call(
+                    http, tg, "setMyDescription", description="Гороскоп щодня.", language_code="uk"
+                )
+                async with asyncio.timeout(10):
+                    line = b""
+                    while not line.startswith(b"data: "):
+                        line = await stream.content.readline()
+                event = json.loads(line[6:])
+            # The page is told what each user's app now shows.
+            assert event["kind"] == "description" and event["chat_id"] is None
+            assert event["data"]["users"]["1003"]["description"] == "Гороскоп щодня."
+            assert event["data"]["users"]["1004"]["description"] == "Daily horoscopes."
+
+            async with http.get(f"{web.url}api/state") as response:
+                users = {u["first_name"]: u for u in (await response.json())["users"]}
+            assert {name: u["language_code"] for name, u in users.items()} == {
+                "Alice": "en",
+                "Olena": "uk",
+                "João": "pt-br",
+            }
+            assert users["Olena"]["commands"] == [{"command": "start", "description": "Почати"}]
+            assert users["João"]["commands"] == [{"command": "start", "description": "Start"}]
+            assert users["Olena"]["description"] == "Гороскоп щодня."
+            assert users["Alice"]["description"] == "Daily horoscopes."
+
+            # What a user types reaches the bot with their app's language.
+            for user in (olena, joao, ALICE):
+                async with http.post(
+                    f"{web.url}api/chats/{user.id}/messages", json={"text": "/start"}
+                ) as r:
+                    assert r.status == 200
+            updates = await bot_call(http, tg, "getUpdates")
+        finally:
+            await web.stop()
+    senders = [u["message"]["from"] for u in updates["result"]]
+    assert [(s["first_name"], s["language_code"]) for s in senders] == [
+        ("Olena", "uk"),
+        ("João", "pt-br"),
+        ("Alice", "en"),
+    ]
 
 
 def test_sandbox_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -248,6 +248,31 @@
     $("menu-button").hidden = state.commands.length === 0;
   }
 
+  // An empty chat shows the bot's description in the user's app language, as Telegram's
+  // "What can this bot do?" panel does.
+  function renderAbout() {
+    const user = currentUser();
+    const text = (user && user.description) || "";
+    $("about-text").textContent = text;
+    $("about").hidden = !text;
+  }
+
+  function currentUser() {
+    return state.users.find((u) => u.id === state.userId);
+  }
+
+  // The bot's settings as this user's app shows them (the server picks the language).
+  function applyProfiles(profiles) {
+    for (const user of state.users) {
+      const profile = profiles[String(user.id)];
+      if (profile) Object.assign(user, profile);
+    }
+    const user = currentUser();
+    state.commands = (user && user.commands) || [];
+    renderCommands();
+    renderAbout();
+  }
+
   function toggleMenu(open) {
     const menu = $("command-menu");
     const show = open === undefined ? menu.hidden : open;
@@ -299,10 +324,15 @@
   function selectUser(userId) {
     state.userId = userId;
     window.localStorage.setItem("sandbox-user", String(userId));
-    const user = state.users.find((u) => u.id === userId);
+    const user = currentUser();
+    const app = user && user.language_code ? `, Telegram app in "${user.language_code}"` : "";
     $("role-note").textContent = user && user.is_admin
-      ? `You are ${user.first_name} (id ${user.id}), an admin: /regen and /stats work.`
-      : `You are ${user ? user.first_name : "?"} (id ${userId}), a regular user.`;
+      ? `You are ${user.first_name} (id ${user.id}${app}), an admin: /regen and /stats work.`
+      : `You are ${user ? user.first_name : "?"} (id ${userId}${app}), a regular user.`;
+    state.commands = (user && user.commands) || [];
+    toggleMenu(false);
+    renderCommands();
+    renderAbout();
     setTyping(false);
     return loadChat();
   }
@@ -315,9 +345,8 @@
       return;
     }
     const data = event.data || {};
-    if (event.kind === "commands") {
-      state.commands = data.commands || [];
-      renderCommands();
+    if (event.kind === "commands" || event.kind === "description") {
+      applyProfiles(data.users || {});
       return;
     }
     if (event.chat_id !== state.userId) return;
@@ -348,7 +377,6 @@
     const info = await api("/api/state");
     state.bot = info.bot;
     state.users = info.users;
-    state.commands = info.commands;
     $("bot-name").textContent = info.bot.first_name;
     document.title = `${info.bot.first_name} — sandbox`;
     const picker = $("user-select");
@@ -362,7 +390,6 @@
     const first = info.users.find((u) => u.id === saved) || info.users[0];
     picker.value = String(first.id);
     picker.addEventListener("change", () => selectUser(Number(picker.value)));
-    renderCommands();
     $("menu-button").addEventListener("click", () => toggleMenu());
     $("composer").addEventListener("submit", (event) => {
       event.preventDefault();
