@@ -241,11 +241,17 @@ class HoroscopeCacheService:
         Returns how many signs changed. Runs every CACHE_REFRESH_SECONDS.
         """
         day = self.clock.today()
+        # Compare-and-set, with no lock (a /regen holds the sign's lock through its LLM
+        # call): what was read is applied only to an entry nobody replaced meanwhile. Every
+        # local write stores a new tuple, so a /regen or a tap that finished while the
+        # table was being read wins over the older text read here.
+        before = dict(self._memory)
         stored = await self._in_session(lambda session: repositories.get_day(session, day))
         changed = 0
         for key, content in stored.items():
             sign = ZodiacSign(key)
-            if self._remembered(sign, day) not in (None, content):
+            entry = self._memory.get(sign)
+            if entry is before.get(sign) and self._remembered(sign, day) not in (None, content):
                 self._memory[sign] = (day, content)
                 changed += 1
         if changed:
