@@ -243,7 +243,10 @@ async def test_past_the_bound_a_cold_tap_is_told_busy_with_a_retry_button(
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    app, now = await start_with_llm(start_bot, fake_openai, max_cold_taps=5)
+    port = free_port()
+    app, now = await start_with_llm(
+        start_bot, fake_openai, max_cold_taps=5, web_host="127.0.0.1", web_port=port
+    )
     users = COLD[:8]
     menus = await tap_cold(app, fake_telegram, fake_openai, now, users)
     assert fake_openai.gate is not None
@@ -254,6 +257,13 @@ async def test_past_the_bound_a_cold_tap_is_told_busy_with_a_retry_button(
     for user in told_busy:
         assert buttons(fake_telegram, user, menus[user]) == [LEO, MenuCallback().pack()]
     assert not fake_openai.gate.is_set()
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}/metrics") as response,
+    ):
+        metrics = await response.text()
+    assert "zodiac_cold_taps_waiting 5.0" in metrics
+    assert "zodiac_cold_taps_refused_total 3.0" in metrics
 
     fake_openai.gate.set()
     shown = await fake_telegram.wait_for_count(edits_in(users, "Leo ·"), 5)
