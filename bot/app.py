@@ -59,6 +59,7 @@ def create_dispatcher(
         services=services,
         guard=guard,
         cache=services.cache,
+        cold_taps=services.cold_taps,
         admin_ids=settings.admin_ids,
         language=language,
         texts=get_texts(language),
@@ -147,9 +148,16 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
 async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateGuard) -> None:
     # No new updates are taken any more; let the handlers already running finish (bounded)
     # so their views are counted before the final flush.
-    late = await guard.drain(services.settings.shutdown_grace_seconds)
+    grace = services.settings.shutdown_grace_seconds
+    deadline = asyncio.get_running_loop().time() + grace
+    late = await guard.drain(grace)
     if late:
         log.warning("bot.handlers_abandoned", count=late)
+    # Cold taps get what is left of the grace; the ones still waiting for their horoscope
+    # are told to try again while the bot session is still open.
+    told = await services.cold_taps.stop(max(0.0, deadline - asyncio.get_running_loop().time()))
+    if told:
+        log.info("bot.cold_taps_told_to_retry", count=told)
     await services.stop_background()
     listeners = dispatcher.workflow_data.pop("admin_listeners", None)
     if listeners is not None:

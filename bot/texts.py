@@ -17,6 +17,8 @@ class Texts:
     help: str
     preparing: str
     apology: str
+    cold_busy: str
+    cold_stopped: str
     try_again: str
     all_signs: str
     unknown_input: str
@@ -81,6 +83,14 @@ RU = Texts(
     apology=(
         "😔 Не получилось составить гороскоп для знака {sign}. "
         "Звёзды немного заняты — попробуйте ещё раз чуть позже."
+    ),
+    cold_busy=(
+        "😅 Сейчас я пишу очень много гороскопов сразу. "
+        "Попробуйте знак {sign} ещё раз через минуту."
+    ),
+    cold_stopped=(
+        "🔧 Бот перезапускается, а гороскоп для знака {sign} ещё не готов. "
+        "Попробуйте ещё раз через минуту."
     ),
     try_again="🔄 Попробовать ещё раз",
     all_signs="« Все знаки",
@@ -172,6 +182,11 @@ EN = Texts(
     apology=(
         "😔 I couldn't write the horoscope for {sign} right now. "
         "The stars are a little busy — please try again in a moment."
+    ),
+    cold_busy="😅 I'm writing a lot of horoscopes at once. Please try {sign} again in a minute.",
+    cold_stopped=(
+        "🔧 The bot is restarting and the horoscope for {sign} isn't ready yet. "
+        "Please try again in a minute."
     ),
     try_again="🔄 Try again",
     all_signs="« All signs",

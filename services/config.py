@@ -110,6 +110,7 @@ class Settings(DatabaseSettings):
     language: Language = Language.RU
     auto_migrate: bool = True
     max_concurrent_updates: int = Field(100, ge=1)
+    max_cold_taps: int = Field(1000, ge=1)
     bot_mode: BotMode = BotMode.POLLING
     webhook_url: str | None = None
     webhook_path: str = "/webhook"

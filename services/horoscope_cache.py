@@ -113,36 +113,51 @@ class HoroscopeCacheService:
 
     # -- the tap -------------------------------------------------------------------------
 
-    async def get_horoscope(self, zodiac_sign: str, session: AsyncSession) -> str | None:
-        """Today's horoscope for the sign, or None when every generation attempt failed.
-
-        Counts one view for each returned horoscope. Raises ValueError for an unknown sign.
-        """
+    def take_warm(self, zodiac_sign: str) -> tuple[date, str] | None:
+        """Today's (day, horoscope) from memory, counted as one view; None on a miss
+        (nothing counted). No lock, no SQL, no await: the warm tap's whole cost."""
         sign = ZodiacSign(zodiac_sign)
         day = self.clock.today()
         text = self._remembered(sign, day)
         if text is None:
-            # A miss: under the sign's lock check memory again, then the database, and only
-            # then generate. A warm tap takes no lock at all, so it never waits behind a
-            # /regen of its sign (which holds the lock through its LLM call): it gets the
-            # current text until the new one replaces it.
-            failures_seen = self._failures[sign]
-            async with self._lock(sign):
-                text = self._remembered(sign, day)
+            return None
+        self.counters.hits += 1
+        self.views.count(sign, day)
+        return day, text
+
+    async def get_horoscope(
+        self, zodiac_sign: str, session: AsyncSession | None = None
+    ) -> str | None:
+        """Today's horoscope for the sign, or None when every generation attempt failed.
+
+        Counts one view for each returned horoscope. Raises ValueError for an unknown sign.
+        A miss reads and writes with ``session``, or with a session of its own when None.
+        """
+        warm = self.take_warm(zodiac_sign)
+        if warm is not None:
+            return warm[1]
+        sign = ZodiacSign(zodiac_sign)
+        day = self.clock.today()
+        # A miss: under the sign's lock check memory again, then the database, and only
+        # then generate. A warm tap takes no lock at all, so it never waits behind a
+        # /regen of its sign (which holds the lock through its LLM call): it gets the
+        # current text until the new one replaces it.
+        failures_seen = self._failures[sign]
+        async with self._lock(sign):
+            text = self._remembered(sign, day)
+            if text is None:
+                if self._failures[sign] != failures_seen:
+                    # The generation we waited for failed after all its attempts: the
+                    # same answer for everyone who waited, not one more full cycle each.
+                    return None
+                self.counters.misses += 1
+                async with self._session(session) as using:
+                    text = await self._load_or_generate(sign, day, using)
                 if text is None:
-                    if self._failures[sign] != failures_seen:
-                        # The generation we waited for failed after all its attempts: the
-                        # same answer for everyone who waited, not one more full cycle each.
-                        return None
-                    self.counters.misses += 1
-                    text = await self._load_or_generate(sign, day, session)
-                    if text is None:
-                        self._failures[sign] += 1
-                        return None
-                else:
-                    self.counters.hits += 1
-        else:
-            self.counters.hits += 1
+                    self._failures[sign] += 1
+                    return None
+            else:
+                self.counters.hits += 1
         self.views.count(sign, day)
         return text
 
@@ -241,11 +256,17 @@ class HoroscopeCacheService:
         Returns how many signs changed. Runs every CACHE_REFRESH_SECONDS.
         """
         day = self.clock.today()
+        # Compare-and-set, with no lock (a /regen holds the sign's lock through its LLM
+        # call): what was read is applied only to an entry nobody replaced meanwhile. Every
+        # local write stores a new tuple, so a /regen or a tap that finished while the
+        # table was being read wins over the older text read here.
+        before = dict(self._memory)
         stored = await self._in_session(lambda session: repositories.get_day(session, day))
         changed = 0
         for key, content in stored.items():
             sign = ZodiacSign(key)
-            if self._remembered(sign, day) not in (None, content):
+            entry = self._memory.get(sign)
+            if entry is before.get(sign) and self._remembered(sign, day) not in (None, content):
                 self._memory[sign] = (day, content)
                 changed += 1
         if changed:
@@ -327,6 +348,15 @@ class HoroscopeCacheService:
         current = self._memory.get(sign)
         if current is None or current[0] <= day:
             self._memory[sign] = (day, text)
+
+    @contextlib.asynccontextmanager
+    async def _session(self, session: AsyncSession | None) -> AsyncIterator[AsyncSession]:
+        """``session`` as it is, or a session of our own, closed after the block."""
+        if session is not None:
+            yield session
+            return
+        async with self._require_sessionmaker()() as own:
+            yield own
 
     def _require_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
         if self._sessionmaker is None:

@@ -11,15 +11,20 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from services.cold_taps import ColdTaps
 from services.horoscope_cache import HoroscopeCacheService
 
 
 class ZodiacCollector(Collector):
     def __init__(
-        self, cache: HoroscopeCacheService, updates: Callable[[], Mapping[str, int]]
+        self,
+        cache: HoroscopeCacheService,
+        updates: Callable[[], Mapping[str, int]],
+        cold_taps: ColdTaps | None = None,
     ) -> None:
         self._cache = cache
         self._updates = updates
+        self._cold_taps = cold_taps
 
     def collect(self) -> Iterator[Metric]:
         counters = self._cache.counters
@@ -74,13 +79,26 @@ class ZodiacCollector(Collector):
             "Seconds since the last successful view flush while views are pending",
             value=views.flush_lag,
         )
+        if self._cold_taps is not None:
+            yield GaugeMetricFamily(
+                "zodiac_cold_taps_waiting",
+                "Taps waiting for a horoscope being written (at most MAX_COLD_TAPS)",
+                value=len(self._cold_taps),
+            )
+            yield CounterMetricFamily(
+                "zodiac_cold_taps_refused",
+                "Cold taps told to try again: past MAX_COLD_TAPS or during a stop",
+                value=self._cold_taps.refused,
+            )
 
 
 def create_registry(
-    cache: HoroscopeCacheService, updates: Callable[[], Mapping[str, int]]
+    cache: HoroscopeCacheService,
+    updates: Callable[[], Mapping[str, int]],
+    cold_taps: ColdTaps | None = None,
 ) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(ZodiacCollector(cache, updates))
+    registry.register(ZodiacCollector(cache, updates, cold_taps))
     return registry
 
 

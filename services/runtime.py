@@ -17,6 +17,7 @@ from db.engine import create_engine, create_sessionmaker
 from db.locks import AdvisoryLocks
 from services.ai import AIService, create_ai_service
 from services.clock import Clock
+from services.cold_taps import ColdTaps
 from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService
 from services.scheduler import DailyJobState
@@ -43,6 +44,7 @@ class Services:
     engine: AsyncEngine
     ai: AIService
     cache: HoroscopeCacheService
+    cold_taps: ColdTaps
     daily: DailyJobState = field(default_factory=DailyJobState)
     scheduler: AsyncIOScheduler | None = None
     regen: RegenState = field(default_factory=RegenState)
@@ -77,6 +79,7 @@ class Services:
                 log.warning("cache.refresh_failed", error=repr(error))
 
     async def close(self) -> None:
+        await self.cold_taps.stop(0)  # the bot's shutdown hook has stopped them already
         await self.stop_background()
         await self.cache.close()  # final view flush
         await self.ai.close()
@@ -101,4 +104,5 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         views=ViewCounter(sessionmaker, interval=settings.view_flush_seconds),
         locks=AdvisoryLocks(engine),
     )
-    return Services(settings=settings, engine=engine, ai=ai, cache=cache)
+    cold_taps = ColdTaps(settings.max_cold_taps)
+    return Services(settings=settings, engine=engine, ai=ai, cache=cache, cold_taps=cold_taps)

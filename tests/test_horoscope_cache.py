@@ -5,15 +5,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from db import repositories
+from db.locks import AdvisoryLocks
 from db.models import HoroscopeCache, HoroscopeView
+from services.ai.client import create_ai_service
 from services.clock import Clock
 from services.config import Settings
-from services.horoscope_cache import HoroscopeCacheService, get_horoscope_cache_service
+from services.horoscope_cache import (
+    HoroscopeCacheService,
+    Outcome,
+    get_horoscope_cache_service,
+)
 from services.runtime import create_services
 from services.zodiac import ZodiacSign
 from tests.standins.openai_api import FakeOpenAI, Reply
@@ -361,3 +369,61 @@ async def test_a_text_served_while_the_database_was_down_is_stored_by_the_next_j
     assert await stored(sessionmaker) == {("libra", services.cache.today()): served}
     services.cache.views._pending.clear()
     await services.close()
+
+
+def held_sessionmaker(
+    engine: AsyncEngine,
+) -> tuple[async_sessionmaker[AsyncSession], asyncio.Event, asyncio.Event, asyncio.Event]:
+    """Real sessions on ``engine``. Once ``armed`` is set, the next statement runs for real,
+    then ``ran`` is set and its caller waits for ``release`` before it sees the result: the
+    test decides what happens in between, no timing involved."""
+    armed, ran, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    class HeldSession(AsyncSession):
+        async def execute(self, *args: Any, **kwargs: Any) -> Any:
+            result = await super().execute(*args, **kwargs)
+            if armed.is_set():
+                armed.clear()
+                ran.set()
+                await release.wait()
+            return result
+
+    maker = async_sessionmaker(engine, class_=HeldSession, expire_on_commit=False)
+    return maker, armed, ran, release
+
+
+async def test_a_refresh_never_puts_back_the_text_a_regen_replaced(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The refresh reads the table, then a /regen replaces the text (table and memory), then
+    the refresh applies what it had read: memory must keep the regenerated text."""
+    held, armed, ran, release = held_sessionmaker(engine)
+    ai = create_ai_service(llm_settings(make_settings, fake_openai))
+    cache = HoroscopeCacheService(ai=ai, sessionmaker=held, locks=AdvisoryLocks(engine))
+    day = cache.today()
+
+    async def tap() -> str | None:
+        async with sessionmaker() as session:
+            return await cache.get_horoscope("leo", session)
+
+    await cache.ensure(ZodiacSign.LEO, day)
+    old = await tap()
+    assert old is not None
+
+    armed.set()
+    refresh = asyncio.create_task(cache.refresh())
+    await asyncio.wait_for(ran.wait(), 10)  # the refresh has read `old` from the table
+    regen = await cache.ensure(ZodiacSign.LEO, day, force=True)  # what /regen leo runs
+    assert regen.outcome is Outcome.GENERATED
+    new = await tap()
+    assert new is not None and new != old
+    release.set()
+    assert await refresh == 0  # what it read is older than what memory holds
+    assert await tap() == new
+    async with sessionmaker() as session:
+        assert await repositories.get_day(session, day) == {"leo": new}
+    await cache.close()
+    await ai.close()

@@ -1,40 +1,81 @@
-"""A tap on a sign: answer the button, then show today's horoscope."""
+"""A tap on a sign: answer the button, then show today's horoscope.
+
+Warm (in memory): shown by the handler itself. Cold: the handler hands the tap to
+``ColdTaps`` (services/cold_taps.py) and returns, so a tap waiting for the LLM never holds
+one of the updates handled at once; past the bound the user is asked to try again.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from aiogram import Router
 from aiogram.types import CallbackQuery
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SignCallback
 from bot.keyboards import back_keyboard, retry_keyboard
 from bot.render import horoscope_message
 from bot.replies import answer_callback, show
 from bot.texts import Texts
+from services.cold_taps import ColdTaps
 from services.horoscope_cache import HoroscopeCacheService
-from services.zodiac import ZODIAC_SIGNS
+from services.zodiac import ZODIAC_SIGNS, ZodiacSign
 
 
 async def show_horoscope(
     query: CallbackQuery,
     callback_data: SignCallback,
     cache: HoroscopeCacheService,
-    session: AsyncSession,
+    cold_taps: ColdTaps,
     texts: Texts,
     language: str,
 ) -> None:
     await answer_callback(query)
     sign = callback_data.sign
-    name = ZODIAC_SIGNS[sign].name(language)
-    if not cache.is_warm(sign):
-        await show(query, texts.preparing.format(sign=name))
-    day = cache.today()  # the day get_horoscope answers for, even if generating takes a while
-    text = await cache.get_horoscope(sign, session)
-    if text is None:
-        await show(query, texts.apology.format(sign=name), retry_keyboard(texts, sign))
+    warm = cache.take_warm(sign)
+    if warm is not None:
+        day, text = warm
+        await show(query, horoscope_message(sign, day, text, texts, language), back_keyboard(texts))
         return
-    message = horoscope_message(sign, day, text, texts, language)
-    await show(query, message, back_keyboard(texts))
+    tap = ColdHoroscope(query, sign, cache, texts, language)
+    if not cold_taps.start(tap, name=f"cold-tap-{sign.value}"):
+        refusal = texts.cold_stopped if cold_taps.stopping else texts.cold_busy
+        await show(query, refusal.format(sign=tap.name), retry_keyboard(texts, sign))
+
+
+@dataclass(slots=True)
+class ColdHoroscope:
+    """A tap of a sign not in memory, run by ColdTaps: "preparing…", then the horoscope
+    (or the apology); "try again" if the process stops first."""
+
+    query: CallbackQuery
+    sign: ZodiacSign
+    cache: HoroscopeCacheService
+    texts: Texts
+    language: str
+    day: date | None = None
+
+    @property
+    def name(self) -> str:
+        return ZODIAC_SIGNS[self.sign].name(self.language)
+
+    async def wait(self) -> str | None:
+        await show(self.query, self.texts.preparing.format(sign=self.name))
+        self.day = self.cache.today()  # the day get_horoscope answers for, however long it takes
+        return await self.cache.get_horoscope(self.sign)
+
+    async def finish(self, text: str | None) -> None:
+        if text is None or self.day is None:
+            apology = self.texts.apology.format(sign=self.name)
+            await show(self.query, apology, retry_keyboard(self.texts, self.sign))
+            return
+        message = horoscope_message(self.sign, self.day, text, self.texts, self.language)
+        await show(self.query, message, back_keyboard(self.texts))
+
+    async def stopped(self) -> None:
+        notice = self.texts.cold_stopped.format(sign=self.name)
+        await show(self.query, notice, retry_keyboard(self.texts, self.sign))
 
 
 def create_router() -> Router:
