@@ -11,12 +11,14 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from services.config import DEFAULT_GENERATION_TIME, DEFAULT_TIMEZONE
@@ -26,6 +28,7 @@ from services.horoscope_cache import (
     SignResult,
     get_horoscope_cache_service,
 )
+from services.local_time import next_local_occurrence
 from services.zodiac import ZodiacSign
 
 log = structlog.get_logger(__name__)
@@ -162,6 +165,48 @@ async def generate_daily_horoscopes(
         return report
 
 
+class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler has no types
+    """Once a day at ``at`` in ``timezone``: a CronTrigger, held to the rule of
+    :mod:`services.local_time` on the days the clock changes.
+
+    On ordinary days the CronTrigger's next fire time is the answer. Where it breaks the rule it
+    is replaced: a time the clock jumps over runs at the jump (APScheduler 3.11 skips the day
+    when that is midnight, e.g. Havana's 14 March 2027, or fires 30 minutes late); a time that
+    happens twice runs at its first occurrence only (APScheduler fires both); and the day after
+    a spring-forward day is not skipped (asked right after New York's midnight run on 14 March
+    2027, APScheduler answers the 16th).
+    """
+
+    __slots__ = ("at", "cron", "timezone")
+
+    def __init__(self, at: time_of_day, timezone: str | ZoneInfo) -> None:
+        self.at = at.replace(tzinfo=None, microsecond=0)
+        self.timezone = timezone if isinstance(timezone, ZoneInfo) else ZoneInfo(timezone)
+        self.cron = CronTrigger(
+            hour=at.hour, minute=at.minute, second=at.second, timezone=self.timezone
+        )
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        # As CronTrigger reads its arguments: the first fire time at or after ``now``, or
+        # right after the previous one if that is earlier.
+        after = now - timedelta(microseconds=1)
+        if previous_fire_time is not None and now >= previous_fire_time:
+            after = previous_fire_time
+        due = next_local_occurrence(self.at, self.timezone, after)
+        cron: datetime | None = self.cron.get_next_fire_time(previous_fire_time, now)
+        if cron == due:
+            return cron
+        return due.astimezone(self.timezone)
+
+    def __str__(self) -> str:
+        return f"daily[{self.at.isoformat()} {self.timezone.key}]"
+
+    def __repr__(self) -> str:
+        return f"<DailyTrigger (at={self.at.isoformat()!r}, timezone={self.timezone.key!r})>"
+
+
 def get_scheduler(
     cache: HoroscopeCacheService | None = None,
     *,
@@ -177,7 +222,7 @@ def get_scheduler(
     scheduler = AsyncIOScheduler(timezone=timezone)
     scheduler.add_job(
         generate_daily_horoscopes,
-        CronTrigger(hour=at.hour, minute=at.minute, timezone=timezone),
+        DailyTrigger(at, timezone),
         id=JOB_ID,
         name="Generate today's 12 horoscopes",
         kwargs={

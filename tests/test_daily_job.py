@@ -16,7 +16,7 @@ from db.models import HoroscopeCache
 from services.config import Settings
 from services.horoscope_cache import Outcome
 from services.runtime import create_services
-from services.scheduler import JOB_ID, generate_daily_horoscopes, get_scheduler
+from services.scheduler import JOB_ID, DailyTrigger, generate_daily_horoscopes, get_scheduler
 from services.zodiac import ZodiacSign
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
 
@@ -34,8 +34,9 @@ def test_scheduler_holds_the_job_at_midnight_moscow() -> None:
     jobs = get_scheduler().get_jobs()
     assert [job.id for job in jobs] == [JOB_ID]
     job = jobs[0]
-    assert isinstance(job.trigger, CronTrigger)
-    assert str(job.trigger) == "cron[hour='0', minute='0']"
+    # A CronTrigger, held to services/local_time.py's rule on the days the clock changes.
+    assert isinstance(job.trigger, DailyTrigger) and isinstance(job.trigger.cron, CronTrigger)
+    assert str(job.trigger.cron) == "cron[hour='0', minute='0', second='0']"
     assert job.trigger.timezone == ZoneInfo("Europe/Moscow")
     assert job.misfire_grace_time == 3600 and job.coalesce and job.max_instances == 1
 
