@@ -125,11 +125,12 @@ async def generate_daily_horoscopes(
             if delay is not None:
                 if not pending:
                     break
-                if day < cache.today():  # midnight passed: the next day's job takes over
-                    log.info("daily.retries_abandoned", day=day.isoformat())
+                if _day_over(cache, day):
                     break
                 log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
                 await sleep(delay)
+                if _day_over(cache, day):  # midnight passed during the wait
+                    break
             for sign in pending:
                 try:
                     result = await cache.ensure(sign, day, force=force)
@@ -163,6 +164,14 @@ async def generate_daily_horoscopes(
         if on_done is not None:
             await on_done(report)
         return report
+
+
+def _day_over(cache: HoroscopeCacheService, day: date) -> bool:
+    """Midnight has passed: retries for ``day`` are abandoned, the next day's job takes over."""
+    if day < cache.today():
+        log.info("daily.retries_abandoned", day=day.isoformat())
+        return True
+    return False
 
 
 class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler has no types

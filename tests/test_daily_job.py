@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -13,10 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import repositories
 from db.models import HoroscopeCache
+from services.clock import Clock
 from services.config import Settings
 from services.horoscope_cache import Outcome
 from services.runtime import create_services
-from services.scheduler import JOB_ID, DailyTrigger, generate_daily_horoscopes, get_scheduler
+from services.scheduler import (
+    JOB_ID,
+    DailyReport,
+    DailyTrigger,
+    generate_daily_horoscopes,
+    get_scheduler,
+)
 from services.zodiac import ZodiacSign
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
 
@@ -92,6 +99,41 @@ async def test_a_failing_sign_does_not_hold_back_the_others(
     assert report.results[ZodiacSign.LEO].attempts == 4
     assert fake_openai.calls_for(ZodiacSign.LEO) == 4
     assert len(report.generated) == 11
+    await services.close()
+
+
+async def test_retries_stop_when_midnight_passes_during_a_wait(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    now = [datetime(2027, 3, 1, 23, 40, tzinfo=moscow)]
+    clock = Clock(moscow, now=lambda: now[0])
+    services = create_services(with_llm(make_settings, fake_openai), clock=clock)
+    fake_openai.default = lambda body: (
+        Reply(status=500) if sign_in_prompt(body) is ZodiacSign.LEO else OK
+    )
+    waits: list[float] = []
+    reports: list[DailyReport] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += timedelta(seconds=seconds)  # 23:40 + 30 min: the 2nd of March
+
+    async def on_done(report: DailyReport) -> None:
+        reports.append(report)
+
+    report = await generate_daily_horoscopes(
+        services.cache, retry_delays=(1800, 1800), sleep=sleep, on_done=on_done
+    )
+    # No retry for the 1st of March once it is over: no call, no row, the summary at once.
+    assert waits == [1800]
+    assert fake_openai.calls_for(ZodiacSign.LEO) == 1
+    assert report.day == date(2027, 3, 1) and report.failed == [ZodiacSign.LEO]
+    assert reports == [report]
+    assert await dates_stored(sessionmaker) == [date(2027, 3, 1)]
+    assert ZodiacSign.LEO.value not in await services.cache.stored_signs(date(2027, 3, 1))
     await services.close()
 
 
