@@ -106,64 +106,70 @@ async def generate_daily_horoscopes(
     """
     cache = cache or get_horoscope_cache_service()
     day = day or cache.today()
-    async with contextlib.AsyncExitStack() as stack:
-        # On PostgreSQL one replica runs the job; the others skip it.
-        if exclusive and not await stack.enter_async_context(cache.exclusive_job(JOB_ID, day)):
-            log.info("daily.skipped", day=day.isoformat(), reason="another replica runs it")
-            return DailyReport(day, skipped=True)
-        report = DailyReport(day)
-        started = time.perf_counter()
-        log.info("daily.start", day=day.isoformat(), force=force)
-        if cleanup:
-            try:
-                report.deleted = await cache.delete_before(day)
-            except Exception as error:
-                log.warning("daily.cleanup_failed", error=repr(error))
-
-        pending = list(dict.fromkeys(signs or ZodiacSign))
-        for delay in (None, *retry_delays):
-            if delay is not None:
-                if not pending:
-                    break
-                if _day_over(cache, day):
-                    break
-                log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
-                await sleep(delay)
-                if _day_over(cache, day):  # midnight passed during the wait
-                    break
-            for sign in pending:
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            # On PostgreSQL one replica runs the job; the others skip it.
+            if exclusive and not await stack.enter_async_context(cache.exclusive_job(JOB_ID, day)):
+                log.info("daily.skipped", day=day.isoformat(), reason="another replica runs it")
+                return DailyReport(day, skipped=True)
+            report = DailyReport(day)
+            started = time.perf_counter()
+            log.info("daily.start", day=day.isoformat(), force=force)
+            if cleanup:
                 try:
-                    result = await cache.ensure(sign, day, force=force)
-                except Exception as error:  # the database, most likely: try again later
-                    log.warning("daily.sign_crashed", sign=sign.value, error=repr(error))
-                    result = SignResult(sign, Outcome.FAILED, 1, repr(error))
-                previous = report.results.get(sign)
-                attempts = result.attempts + (previous.attempts if previous else 0)
-                report.results[sign] = SignResult(
-                    sign, result.outcome, attempts, result.error, result.retryable, result.alert
-                )
-                log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
-                if progress is not None:
-                    await progress(report.results[sign])
-            pending = [
-                sign
-                for sign in pending
-                if report.results[sign].outcome is Outcome.FAILED and report.results[sign].retryable
-            ]
+                    report.deleted = await cache.delete_before(day)
+                except Exception as error:
+                    log.warning("daily.cleanup_failed", error=repr(error))
 
-        report.seconds = time.perf_counter() - started
-        log.info(
-            "daily.done",
-            day=day.isoformat(),
-            generated=len(report.generated),
-            present=len(report.present),
-            failed=[s.value for s in report.failed],
-            deleted=report.deleted,
-            seconds=round(report.seconds, 3),
-        )
-        if on_done is not None:
-            await on_done(report)
-        return report
+            pending = list(dict.fromkeys(signs or ZodiacSign))
+            for delay in (None, *retry_delays):
+                if delay is not None:
+                    if not pending:
+                        break
+                    if _day_over(cache, day):
+                        break
+                    log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
+                    await sleep(delay)
+                    if _day_over(cache, day):  # midnight passed during the wait
+                        break
+                for sign in pending:
+                    try:
+                        result = await cache.ensure(sign, day, force=force)
+                    except Exception as error:  # the database, most likely: try again later
+                        log.warning("daily.sign_crashed", sign=sign.value, error=repr(error))
+                        result = SignResult(sign, Outcome.FAILED, 1, repr(error))
+                    previous = report.results.get(sign)
+                    attempts = result.attempts + (previous.attempts if previous else 0)
+                    report.results[sign] = SignResult(
+                        sign, result.outcome, attempts, result.error, result.retryable, result.alert
+                    )
+                    log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
+                    if progress is not None:
+                        await progress(report.results[sign])
+                pending = [
+                    sign
+                    for sign in pending
+                    if report.results[sign].outcome is Outcome.FAILED
+                    and report.results[sign].retryable
+                ]
+
+            report.seconds = time.perf_counter() - started
+            log.info(
+                "daily.done",
+                day=day.isoformat(),
+                generated=len(report.generated),
+                present=len(report.present),
+                failed=[s.value for s in report.failed],
+                deleted=report.deleted,
+                seconds=round(report.seconds, 3),
+            )
+            if on_done is not None:
+                await on_done(report)
+            return report
+    except asyncio.CancelledError:
+        # A stop (the locks above are released by now): the next start fills the day in.
+        log.info("daily.interrupted", day=day.isoformat())
+        raise
 
 
 def _day_over(cache: HoroscopeCacheService, day: date) -> bool:
@@ -223,14 +229,18 @@ def get_scheduler(
     at: time_of_day = DEFAULT_GENERATION_TIME,
     retry_delays: Sequence[float] = DEFAULT_DAILY_DELAYS,
     extra_job_kwargs: dict[str, Any] | None = None,
+    run: Callable[..., Awaitable[Any]] = generate_daily_horoscopes,
 ) -> AsyncIOScheduler:
     """A new (not yet started) scheduler holding the daily job at ``at`` in ``timezone``.
+
+    ``run`` is called with ``generate_daily_horoscopes``'s keyword arguments; the bot passes
+    ``Services.run_daily_job``, which runs the job as a task a stop waits for.
 
     The dispatcher's startup hook starts it on the running loop; the shutdown hook stops it.
     """
     scheduler = AsyncIOScheduler(timezone=timezone)
     scheduler.add_job(
-        generate_daily_horoscopes,
+        run,
         DailyTrigger(at, timezone),
         id=JOB_ID,
         name="Generate today's 12 horoscopes",

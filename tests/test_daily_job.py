@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import asyncpg
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from structlog.testing import capture_logs
 
+from bot.app import BotApp
 from db import repositories
 from db.models import HoroscopeCache
 from services.clock import Clock
@@ -25,7 +30,9 @@ from services.scheduler import (
     get_scheduler,
 )
 from services.zodiac import ZodiacSign
+from tests.conftest import _asyncpg_dsn
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
+from tests.standins.telegram import FakeTelegram
 
 
 def with_llm(make_settings: Callable[..., Settings], fake_openai: FakeOpenAI) -> Settings:
@@ -35,6 +42,21 @@ def with_llm(make_settings: Callable[..., Settings], fake_openai: FakeOpenAI) ->
 async def dates_stored(sessionmaker: async_sessionmaker[AsyncSession]) -> list[date]:
     async with sessionmaker() as session:
         return sorted(set((await session.execute(select(HoroscopeCache.horoscope_date))).scalars()))
+
+
+async def held_advisory_locks(database_url: str) -> int:
+    """Advisory locks held in the test's PostgreSQL database (by anyone), 0 on SQLite."""
+    if not database_url.startswith("postgresql"):
+        return 0
+    conn = await asyncpg.connect(_asyncpg_dsn(database_url))
+    try:
+        held = await conn.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+    finally:
+        await conn.close()
+    return int(held)
 
 
 def test_scheduler_holds_the_job_at_midnight_moscow() -> None:
@@ -218,3 +240,52 @@ async def test_the_job_state_records_the_last_run_and_tells_listeners(
     assert state.last_report is report and state.finished_at is not None
     assert heard == [12]
     await services.close()
+
+
+async def test_a_stop_during_the_scheduled_job_waits_for_it_and_is_no_error(
+    make_settings: Callable[..., Settings],
+    fake_telegram: FakeTelegram,
+    fake_openai: FakeOpenAI,
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [datetime(2027, 3, 1, 9, 0, tzinfo=UTC)]
+    settings = with_llm(make_settings, fake_openai).model_copy(
+        update={"telegram_api_url": fake_telegram.base_url}
+    )
+    app = BotApp(settings, clock=Clock(settings.tz, now=lambda: now[0]))
+    with capture_logs() as events, caplog.at_level(logging.INFO):
+        run = asyncio.create_task(app.run(handle_signals=False))
+        await fake_telegram.wait_until_polling()
+        fill = [t for t in app.services.background if t.get_name() == "startup-fill"]
+        await asyncio.gather(*fill)  # 1 March's twelve
+        assert len(fake_openai.calls) == 12
+
+        # 2 March: the scheduler fires the job, which gets stuck in its first LLM call.
+        now[0] += timedelta(days=1)
+        fake_openai.gate = asyncio.Event()
+        assert app.services.scheduler is not None
+        app.services.scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
+        await fake_openai.wait_calls(13)
+        assert await held_advisory_locks(database_url) in (0, 2)  # PostgreSQL: job + sign
+
+        await app.stop()
+        await run  # the stop has returned: the job has cleaned up already
+        assert await held_advisory_locks(database_url) == 0
+        assert not [t for t in asyncio.all_tasks() if t.get_name() == "daily-job"]
+        assert not app.services.background
+
+    assert 'Running job "Generate today' in caplog.text  # the scheduler fired it
+    names = [event["event"] for event in events]
+    assert "daily.interrupted" in names
+    assert names.index("daily.interrupted") < names.index("bot.stopped")
+    # A stop is not an error: nothing at ERROR, no CancelledError anywhere in the log.
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    errors += [str(event) for event in events if event.get("log_level") in ("error", "critical")]
+    assert errors == []
+    assert "CancelledError" not in caplog.text
+    assert not [event for event in events if "CancelledError" in str(event)]
+    # The interrupted run reported nothing: the last report is still 1 March's.
+    assert app.services.daily.last_report is not None
+    assert app.services.daily.last_report.day == date(2027, 3, 1)
+    assert fake_openai.calls_for(ZodiacSign.ARIES) == 2
