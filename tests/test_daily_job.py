@@ -289,3 +289,46 @@ async def test_a_stop_during_the_scheduled_job_waits_for_it_and_is_no_error(
     assert app.services.daily.last_report is not None
     assert app.services.daily.last_report.day == date(2027, 3, 1)
     assert fake_openai.calls_for(ZodiacSign.ARIES) == 2
+
+
+async def test_the_scheduler_starts_one_run_at_a_time(
+    make_settings: Callable[..., Settings], fake_openai: FakeOpenAI
+) -> None:
+    services = create_services(with_llm(make_settings, fake_openai))
+    fake_openai.gate = asyncio.Event()
+    with capture_logs() as events:
+        await services.run_daily_job(cache=services.cache, retry_delays=())
+        await fake_openai.wait_calls(1)  # the first run is stuck in its first call
+        await services.run_daily_job(cache=services.cache, retry_delays=())
+        runs = [t for t in services.background if t.get_name() == "daily-job"]
+        fake_openai.gate.set()
+        reports = await asyncio.gather(*runs)
+    assert len(runs) == 1 and len(reports[0].generated) == 12
+    assert len(fake_openai.calls) == 12
+    assert [e["event"] for e in events].count("daily.still_running") == 1
+    await services.close()
+
+
+async def test_a_stop_waits_for_background_clean_up_no_longer_than_the_grace(
+    make_settings: Callable[..., Settings],
+) -> None:
+    services = create_services(make_settings(shutdown_grace_seconds=0.05))
+    never, started = asyncio.Event(), asyncio.Event()
+
+    async def stubborn() -> None:
+        started.set()
+        try:
+            await never.wait()
+        except asyncio.CancelledError:
+            await never.wait()  # a clean-up that never ends
+
+    task = services.spawn(stubborn(), name="stubborn")
+    await started.wait()
+    with capture_logs() as events:
+        await services.stop_background()
+    assert not task.done()
+    abandoned = {"event": "background.abandoned", "tasks": ["stubborn"], "log_level": "warning"}
+    assert abandoned in events
+    never.set()
+    await asyncio.wait([task])
+    await services.close()
