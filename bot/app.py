@@ -119,6 +119,7 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         at=settings.generation_time,
         retry_delays=settings.daily_retry_delays,
         extra_job_kwargs={"on_done": services.daily.record},
+        run=services.run_daily_job,
     )
     scheduler.start()  # on the running loop
     services.scheduler = scheduler

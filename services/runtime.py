@@ -4,7 +4,6 @@ share this so they are wired the same way)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ from services.clock import Clock
 from services.cold_taps import ColdTaps
 from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService
-from services.scheduler import DailyJobState
+from services.scheduler import DailyJobState, generate_daily_horoscopes
 from services.stats import ViewCounter
 
 log = structlog.get_logger(__name__)
@@ -49,6 +48,7 @@ class Services:
     scheduler: AsyncIOScheduler | None = None
     regen: RegenState = field(default_factory=RegenState)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
+    _daily_run: asyncio.Task[Any] | None = None
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """A background task the process owns: kept referenced, cancelled by stop_background."""
@@ -58,15 +58,34 @@ class Services:
         task.add_done_callback(_log_failure)
         return task
 
+    async def run_daily_job(self, **kwargs: Any) -> None:
+        """What the scheduler fires: ``generate_daily_horoscopes(**kwargs)`` as a background
+        task of this process, so a stop cancels it and waits for its clean-up (its locks
+        released, its database work ended) like any other. APScheduler would cancel it without
+        waiting, and log the cancellation as the job's error.
+
+        One run at a time, as ``max_instances=1`` would: a run still going when the next is
+        due (hours of retries) makes the new one a no-op.
+        """
+        if self._daily_run is not None and not self._daily_run.done():
+            log.warning("daily.still_running", job=self._daily_run.get_name())
+            return
+        self._daily_run = self.spawn(generate_daily_horoscopes(**kwargs), name="daily-job")
+
     async def stop_background(self) -> None:
+        """Stop the scheduler, cancel the background tasks and wait for them to clean up, for
+        at most SHUTDOWN_GRACE_SECONDS (a task still running then is left, and logged)."""
         if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)  # cancels a running job; it resumes at start-up
+            self.scheduler.shutdown(wait=False)  # its jobs only start background tasks
         self.scheduler = None
-        for task in list(self.background):
+        tasks = list(self.background)
+        for task in tasks:
             task.cancel()
-        for task in list(self.background):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if not tasks:
+            return
+        _, late = await asyncio.wait(tasks, timeout=self.settings.shutdown_grace_seconds)
+        if late:
+            log.warning("background.abandoned", tasks=sorted(task.get_name() for task in late))
 
     async def refresh_loop(self) -> None:
         """Re-read today's texts every CACHE_REFRESH_SECONDS, so a /regen on another replica

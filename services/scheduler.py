@@ -11,12 +11,14 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from services.config import DEFAULT_GENERATION_TIME, DEFAULT_TIMEZONE
@@ -26,6 +28,7 @@ from services.horoscope_cache import (
     SignResult,
     get_horoscope_cache_service,
 )
+from services.local_time import next_local_occurrence
 from services.zodiac import ZodiacSign
 
 log = structlog.get_logger(__name__)
@@ -103,63 +106,120 @@ async def generate_daily_horoscopes(
     """
     cache = cache or get_horoscope_cache_service()
     day = day or cache.today()
-    async with contextlib.AsyncExitStack() as stack:
-        # On PostgreSQL one replica runs the job; the others skip it.
-        if exclusive and not await stack.enter_async_context(cache.exclusive_job(JOB_ID, day)):
-            log.info("daily.skipped", day=day.isoformat(), reason="another replica runs it")
-            return DailyReport(day, skipped=True)
-        report = DailyReport(day)
-        started = time.perf_counter()
-        log.info("daily.start", day=day.isoformat(), force=force)
-        if cleanup:
-            try:
-                report.deleted = await cache.delete_before(day)
-            except Exception as error:
-                log.warning("daily.cleanup_failed", error=repr(error))
-
-        pending = list(dict.fromkeys(signs or ZodiacSign))
-        for delay in (None, *retry_delays):
-            if delay is not None:
-                if not pending:
-                    break
-                if day < cache.today():  # midnight passed: the next day's job takes over
-                    log.info("daily.retries_abandoned", day=day.isoformat())
-                    break
-                log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
-                await sleep(delay)
-            for sign in pending:
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            # On PostgreSQL one replica runs the job; the others skip it.
+            if exclusive and not await stack.enter_async_context(cache.exclusive_job(JOB_ID, day)):
+                log.info("daily.skipped", day=day.isoformat(), reason="another replica runs it")
+                return DailyReport(day, skipped=True)
+            report = DailyReport(day)
+            started = time.perf_counter()
+            log.info("daily.start", day=day.isoformat(), force=force)
+            if cleanup:
                 try:
-                    result = await cache.ensure(sign, day, force=force)
-                except Exception as error:  # the database, most likely: try again later
-                    log.warning("daily.sign_crashed", sign=sign.value, error=repr(error))
-                    result = SignResult(sign, Outcome.FAILED, 1, repr(error))
-                previous = report.results.get(sign)
-                attempts = result.attempts + (previous.attempts if previous else 0)
-                report.results[sign] = SignResult(
-                    sign, result.outcome, attempts, result.error, result.retryable, result.alert
-                )
-                log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
-                if progress is not None:
-                    await progress(report.results[sign])
-            pending = [
-                sign
-                for sign in pending
-                if report.results[sign].outcome is Outcome.FAILED and report.results[sign].retryable
-            ]
+                    report.deleted = await cache.delete_before(day)
+                except Exception as error:
+                    log.warning("daily.cleanup_failed", error=repr(error))
 
-        report.seconds = time.perf_counter() - started
-        log.info(
-            "daily.done",
-            day=day.isoformat(),
-            generated=len(report.generated),
-            present=len(report.present),
-            failed=[s.value for s in report.failed],
-            deleted=report.deleted,
-            seconds=round(report.seconds, 3),
+            pending = list(dict.fromkeys(signs or ZodiacSign))
+            for delay in (None, *retry_delays):
+                if delay is not None:
+                    if not pending:
+                        break
+                    if _day_over(cache, day):
+                        break
+                    log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
+                    await sleep(delay)
+                    if _day_over(cache, day):  # midnight passed during the wait
+                        break
+                for sign in pending:
+                    try:
+                        result = await cache.ensure(sign, day, force=force)
+                    except Exception as error:  # the database, most likely: try again later
+                        log.warning("daily.sign_crashed", sign=sign.value, error=repr(error))
+                        result = SignResult(sign, Outcome.FAILED, 1, repr(error))
+                    previous = report.results.get(sign)
+                    attempts = result.attempts + (previous.attempts if previous else 0)
+                    report.results[sign] = SignResult(
+                        sign, result.outcome, attempts, result.error, result.retryable, result.alert
+                    )
+                    log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
+                    if progress is not None:
+                        await progress(report.results[sign])
+                pending = [
+                    sign
+                    for sign in pending
+                    if report.results[sign].outcome is Outcome.FAILED
+                    and report.results[sign].retryable
+                ]
+
+            report.seconds = time.perf_counter() - started
+            log.info(
+                "daily.done",
+                day=day.isoformat(),
+                generated=len(report.generated),
+                present=len(report.present),
+                failed=[s.value for s in report.failed],
+                deleted=report.deleted,
+                seconds=round(report.seconds, 3),
+            )
+            if on_done is not None:
+                await on_done(report)
+            return report
+    except asyncio.CancelledError:
+        # A stop (the locks above are released by now): the next start fills the day in.
+        log.info("daily.interrupted", day=day.isoformat())
+        raise
+
+
+def _day_over(cache: HoroscopeCacheService, day: date) -> bool:
+    """Midnight has passed: retries for ``day`` are abandoned, the next day's job takes over."""
+    if day < cache.today():
+        log.info("daily.retries_abandoned", day=day.isoformat())
+        return True
+    return False
+
+
+class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler has no types
+    """Once a day at ``at`` in ``timezone``: a CronTrigger, held to the rule of
+    :mod:`services.local_time` on the days the clock changes.
+
+    On ordinary days the CronTrigger's next fire time is the answer. Where it breaks the rule it
+    is replaced: a time the clock jumps over runs at the jump (APScheduler 3.11 skips the day
+    when that is midnight, e.g. Havana's 14 March 2027, or fires 30 minutes late); a time that
+    happens twice runs at its first occurrence only (APScheduler fires both); and the day after
+    a spring-forward day is not skipped (asked right after New York's midnight run on 14 March
+    2027, APScheduler answers the 16th).
+    """
+
+    __slots__ = ("at", "cron", "timezone")
+
+    def __init__(self, at: time_of_day, timezone: str | ZoneInfo) -> None:
+        self.at = at.replace(tzinfo=None, microsecond=0)
+        self.timezone = timezone if isinstance(timezone, ZoneInfo) else ZoneInfo(timezone)
+        self.cron = CronTrigger(
+            hour=at.hour, minute=at.minute, second=at.second, timezone=self.timezone
         )
-        if on_done is not None:
-            await on_done(report)
-        return report
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        # As CronTrigger reads its arguments: the first fire time at or after ``now``, or
+        # right after the previous one if that is earlier.
+        after = now - timedelta(microseconds=1)
+        if previous_fire_time is not None and now >= previous_fire_time:
+            after = previous_fire_time
+        due = next_local_occurrence(self.at, self.timezone, after)
+        cron: datetime | None = self.cron.get_next_fire_time(previous_fire_time, now)
+        if cron == due:
+            return cron
+        return due.astimezone(self.timezone)
+
+    def __str__(self) -> str:
+        return f"daily[{self.at.isoformat()} {self.timezone.key}]"
+
+    def __repr__(self) -> str:
+        return f"<DailyTrigger (at={self.at.isoformat()!r}, timezone={self.timezone.key!r})>"
 
 
 def get_scheduler(
@@ -169,15 +229,19 @@ def get_scheduler(
     at: time_of_day = DEFAULT_GENERATION_TIME,
     retry_delays: Sequence[float] = DEFAULT_DAILY_DELAYS,
     extra_job_kwargs: dict[str, Any] | None = None,
+    run: Callable[..., Awaitable[Any]] = generate_daily_horoscopes,
 ) -> AsyncIOScheduler:
     """A new (not yet started) scheduler holding the daily job at ``at`` in ``timezone``.
+
+    ``run`` is called with ``generate_daily_horoscopes``'s keyword arguments; the bot passes
+    ``Services.run_daily_job``, which runs the job as a task a stop waits for.
 
     The dispatcher's startup hook starts it on the running loop; the shutdown hook stops it.
     """
     scheduler = AsyncIOScheduler(timezone=timezone)
     scheduler.add_job(
-        generate_daily_horoscopes,
-        CronTrigger(hour=at.hour, minute=at.minute, timezone=timezone),
+        run,
+        DailyTrigger(at, timezone),
         id=JOB_ID,
         name="Generate today's 12 horoscopes",
         kwargs={

@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import asyncpg
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from structlog.testing import capture_logs
 
+from bot.app import BotApp
 from db import repositories
 from db.models import HoroscopeCache
+from services.clock import Clock
 from services.config import Settings
 from services.horoscope_cache import Outcome
 from services.runtime import create_services
-from services.scheduler import JOB_ID, generate_daily_horoscopes, get_scheduler
+from services.scheduler import (
+    JOB_ID,
+    DailyReport,
+    DailyTrigger,
+    generate_daily_horoscopes,
+    get_scheduler,
+)
 from services.zodiac import ZodiacSign
+from tests.conftest import _asyncpg_dsn
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
+from tests.standins.telegram import FakeTelegram
 
 
 def with_llm(make_settings: Callable[..., Settings], fake_openai: FakeOpenAI) -> Settings:
@@ -30,12 +44,28 @@ async def dates_stored(sessionmaker: async_sessionmaker[AsyncSession]) -> list[d
         return sorted(set((await session.execute(select(HoroscopeCache.horoscope_date))).scalars()))
 
 
+async def held_advisory_locks(database_url: str) -> int:
+    """Advisory locks held in the test's PostgreSQL database (by anyone), 0 on SQLite."""
+    if not database_url.startswith("postgresql"):
+        return 0
+    conn = await asyncpg.connect(_asyncpg_dsn(database_url))
+    try:
+        held = await conn.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+    finally:
+        await conn.close()
+    return int(held)
+
+
 def test_scheduler_holds_the_job_at_midnight_moscow() -> None:
     jobs = get_scheduler().get_jobs()
     assert [job.id for job in jobs] == [JOB_ID]
     job = jobs[0]
-    assert isinstance(job.trigger, CronTrigger)
-    assert str(job.trigger) == "cron[hour='0', minute='0']"
+    # A CronTrigger, held to services/local_time.py's rule on the days the clock changes.
+    assert isinstance(job.trigger, DailyTrigger) and isinstance(job.trigger.cron, CronTrigger)
+    assert str(job.trigger.cron) == "cron[hour='0', minute='0', second='0']"
     assert job.trigger.timezone == ZoneInfo("Europe/Moscow")
     assert job.misfire_grace_time == 3600 and job.coalesce and job.max_instances == 1
 
@@ -91,6 +121,41 @@ async def test_a_failing_sign_does_not_hold_back_the_others(
     assert report.results[ZodiacSign.LEO].attempts == 4
     assert fake_openai.calls_for(ZodiacSign.LEO) == 4
     assert len(report.generated) == 11
+    await services.close()
+
+
+async def test_retries_stop_when_midnight_passes_during_a_wait(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    now = [datetime(2027, 3, 1, 23, 40, tzinfo=moscow)]
+    clock = Clock(moscow, now=lambda: now[0])
+    services = create_services(with_llm(make_settings, fake_openai), clock=clock)
+    fake_openai.default = lambda body: (
+        Reply(status=500) if sign_in_prompt(body) is ZodiacSign.LEO else OK
+    )
+    waits: list[float] = []
+    reports: list[DailyReport] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += timedelta(seconds=seconds)  # 23:40 + 30 min: the 2nd of March
+
+    async def on_done(report: DailyReport) -> None:
+        reports.append(report)
+
+    report = await generate_daily_horoscopes(
+        services.cache, retry_delays=(1800, 1800), sleep=sleep, on_done=on_done
+    )
+    # No retry for the 1st of March once it is over: no call, no row, the summary at once.
+    assert waits == [1800]
+    assert fake_openai.calls_for(ZodiacSign.LEO) == 1
+    assert report.day == date(2027, 3, 1) and report.failed == [ZodiacSign.LEO]
+    assert reports == [report]
+    assert await dates_stored(sessionmaker) == [date(2027, 3, 1)]
+    assert ZodiacSign.LEO.value not in await services.cache.stored_signs(date(2027, 3, 1))
     await services.close()
 
 
@@ -174,4 +239,96 @@ async def test_the_job_state_records_the_last_run_and_tells_listeners(
     report = await generate_daily_horoscopes(services.cache, retry_delays=(), on_done=state.record)
     assert state.last_report is report and state.finished_at is not None
     assert heard == [12]
+    await services.close()
+
+
+async def test_a_stop_during_the_scheduled_job_waits_for_it_and_is_no_error(
+    make_settings: Callable[..., Settings],
+    fake_telegram: FakeTelegram,
+    fake_openai: FakeOpenAI,
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [datetime(2027, 3, 1, 9, 0, tzinfo=UTC)]
+    settings = with_llm(make_settings, fake_openai).model_copy(
+        update={"telegram_api_url": fake_telegram.base_url}
+    )
+    app = BotApp(settings, clock=Clock(settings.tz, now=lambda: now[0]))
+    with capture_logs() as events, caplog.at_level(logging.INFO):
+        run = asyncio.create_task(app.run(handle_signals=False))
+        await fake_telegram.wait_until_polling()
+        fill = [t for t in app.services.background if t.get_name() == "startup-fill"]
+        await asyncio.gather(*fill)  # 1 March's twelve
+        assert len(fake_openai.calls) == 12
+
+        # 2 March: the scheduler fires the job, which gets stuck in its first LLM call.
+        now[0] += timedelta(days=1)
+        fake_openai.gate = asyncio.Event()
+        assert app.services.scheduler is not None
+        app.services.scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
+        await fake_openai.wait_calls(13)
+        assert await held_advisory_locks(database_url) in (0, 2)  # PostgreSQL: job + sign
+
+        await app.stop()
+        await run  # the stop has returned: the job has cleaned up already
+        assert await held_advisory_locks(database_url) == 0
+        assert not [t for t in asyncio.all_tasks() if t.get_name() == "daily-job"]
+        assert not app.services.background
+
+    assert 'Running job "Generate today' in caplog.text  # the scheduler fired it
+    names = [event["event"] for event in events]
+    assert "daily.interrupted" in names
+    assert names.index("daily.interrupted") < names.index("bot.stopped")
+    # A stop is not an error: nothing at ERROR, no CancelledError anywhere in the log.
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    errors += [str(event) for event in events if event.get("log_level") in ("error", "critical")]
+    assert errors == []
+    assert "CancelledError" not in caplog.text
+    assert not [event for event in events if "CancelledError" in str(event)]
+    # The interrupted run reported nothing: the last report is still 1 March's.
+    assert app.services.daily.last_report is not None
+    assert app.services.daily.last_report.day == date(2027, 3, 1)
+    assert fake_openai.calls_for(ZodiacSign.ARIES) == 2
+
+
+async def test_the_scheduler_starts_one_run_at_a_time(
+    make_settings: Callable[..., Settings], fake_openai: FakeOpenAI
+) -> None:
+    services = create_services(with_llm(make_settings, fake_openai))
+    fake_openai.gate = asyncio.Event()
+    with capture_logs() as events:
+        await services.run_daily_job(cache=services.cache, retry_delays=())
+        await fake_openai.wait_calls(1)  # the first run is stuck in its first call
+        await services.run_daily_job(cache=services.cache, retry_delays=())
+        runs = [t for t in services.background if t.get_name() == "daily-job"]
+        fake_openai.gate.set()
+        reports = await asyncio.gather(*runs)
+    assert len(runs) == 1 and len(reports[0].generated) == 12
+    assert len(fake_openai.calls) == 12
+    assert [e["event"] for e in events].count("daily.still_running") == 1
+    await services.close()
+
+
+async def test_a_stop_waits_for_background_clean_up_no_longer_than_the_grace(
+    make_settings: Callable[..., Settings],
+) -> None:
+    services = create_services(make_settings(shutdown_grace_seconds=0.05))
+    never, started = asyncio.Event(), asyncio.Event()
+
+    async def stubborn() -> None:
+        started.set()
+        try:
+            await never.wait()
+        except asyncio.CancelledError:
+            await never.wait()  # a clean-up that never ends
+
+    task = services.spawn(stubborn(), name="stubborn")
+    await started.wait()
+    with capture_logs() as events:
+        await services.stop_background()
+    assert not task.done()
+    abandoned = {"event": "background.abandoned", "tasks": ["stubborn"], "log_level": "warning"}
+    assert abandoned in events
+    never.set()
+    await asyncio.wait([task])
     await services.close()
