@@ -102,6 +102,7 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         except TelegramAPIError as error:  # e.g. an admin who never opened the bot
             log.info("bot.admin_commands_not_set", admin_id=admin_id, error=error.message)
     services.cache.views.start()
+    services.users.start()
     # Admin alerts: the daily job's summary and failures, fatal LLM errors during taps.
     notifier = AdminNotifier(
         settings.admin_ids, telegram_sender(bot), secrets=secret_values(settings)
@@ -157,6 +158,7 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateG
         services.daily.listeners.remove(on_report)
         services.cache.failure_listeners.remove(on_failure)
     await services.cache.views.stop()
+    await services.users.stop()
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 
 

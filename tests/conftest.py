@@ -109,7 +109,9 @@ async def database_url(
     url = request.getfixturevalue("pg_database")
     conn = await asyncpg.connect(_asyncpg_dsn(url))
     try:
-        await conn.execute("TRUNCATE horoscope_cache, horoscope_views RESTART IDENTITY")
+        await conn.execute(
+            "TRUNCATE horoscope_cache, horoscope_views, users, forgotten_users RESTART IDENTITY"
+        )
     finally:
         await conn.close()
     yield url
