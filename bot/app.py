@@ -22,7 +22,12 @@ from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 from aiohttp import web
 
 from bot.alerts import job_listener, tap_failure_listener, telegram_sender
-from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware, UpdateGuard
+from bot.middlewares import (
+    DbSessionMiddleware,
+    RetryAfterMiddleware,
+    ThrottleMiddleware,
+    UpdateGuard,
+)
 from bot.routers import all_routers
 from bot.texts import Texts, get_texts
 from bot.web import WebhookGate, create_web_app
@@ -34,6 +39,7 @@ from services.config import BotMode, Settings
 from services.runtime import Services, create_services
 from services.scheduler import generate_daily_horoscopes, get_scheduler
 from services.secrets import secret_values
+from services.throttle import RateLimiter
 
 log = structlog.get_logger(__name__)
 
@@ -49,7 +55,10 @@ def create_bot(settings: Settings) -> Bot:
 
 
 def create_dispatcher(
-    settings: Settings, services: Services, guard: UpdateGuard | None = None
+    settings: Settings,
+    services: Services,
+    guard: UpdateGuard | None = None,
+    throttle_timer: Callable[[], float] = time.monotonic,
 ) -> Dispatcher:
     language = settings.language.value
     guard = guard or UpdateGuard()
@@ -65,6 +74,8 @@ def create_dispatcher(
     )
     # Outer middlewares run in the order registered: drop duplicates before a session opens.
     dp.update.outer_middleware(guard)
+    limiter = RateLimiter(settings.throttle_rate, timer=throttle_timer)
+    dp.update.outer_middleware(ThrottleMiddleware(limiter, settings.admin_ids))
     dp.update.outer_middleware(DbSessionMiddleware(create_sessionmaker(services.engine)))
     dp.include_routers(*all_routers())
     dp.errors.register(on_error)
@@ -232,12 +243,18 @@ class BotApp:
     close the bot session, dispose of the engine. A second signal exits at once.
     """
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        throttle_timer: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings = settings
         self.services = create_services(settings, clock=clock)
         self.bot = create_bot(settings)
         self.guard = UpdateGuard()
-        self.dp = create_dispatcher(settings, self.services, self.guard)
+        self.dp = create_dispatcher(settings, self.services, self.guard, throttle_timer)
         self._stopping = asyncio.Event()
 
     async def run(self, *, handle_signals: bool = True) -> None:
