@@ -186,21 +186,23 @@ async def test_forget_notes_are_pruned_after_the_retention(
     assert await forgotten_ids(sessionmaker) == set()
 
 
-async def test_the_cache_is_bounded_least_recently_seen_first(
+async def test_the_cache_is_bounded_least_recently_seen_dropped_first(
     sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
-    users = UserService(sessionmaker, clock, cache_size=3)
+    users = UserService(sessionmaker, clock, cache_size=4)
     for user_id in (1, 2, 3):
         await users.get(user_id)
-    await users.get(1)  # 1 is now the most recent
-    await users.get(4)  # evicts 2
-    assert users.cached == 3
+    await users.get(1)  # seen again: 1 is recent, 2 is the least recently seen
+    await users.get(4)
+    assert users.cached == 3  # 1 and 3 (older), 4 (recent): 2 was dropped
     reads = users.reads
     await users.get(1)
-    await users.get(3)
     assert users.reads == reads
     await users.get(2)
     assert users.reads == reads + 1
+    for user_id in range(10, 30):
+        await users.get(user_id)
+        assert users.cached <= 4
 
 
 async def test_user_stats(
