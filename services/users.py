@@ -31,7 +31,7 @@ from db import repositories
 from db.repositories import Activity, UserRow
 from services.batching import PeriodicFlusher
 from services.clock import Clock
-from services.config import Language
+from services.languages import available_languages
 
 log = structlog.get_logger(__name__)
 
@@ -45,7 +45,7 @@ REFRESH_OVERLAP = timedelta(seconds=60)
 
 def known_languages() -> frozenset[str]:
     """The language codes a user can have chosen (one place to widen when languages grow)."""
-    return frozenset(language.value for language in Language)
+    return frozenset(available_languages())
 
 
 @dataclass(slots=True)
