@@ -506,9 +506,11 @@ async def test_stop_cancels_a_generation_which_resumes_at_the_next_start(
     # A handler stuck in a generation: the first signal waits for it, a second exits at once.
     second = BotProcess(env | {"SHUTDOWN_GRACE_SECONDS": "600"})
     await second.start(str(tmp_path))
-    await fake_telegram.wait_until_polling(timeout=60)
+    # Not wait_until_polling: the first process's abandoned long poll may still count as
+    # parked. The update waits in the stand-in's queue until the second process polls.
+    await second.wait_event("bot.started")
     fake_telegram.send_text("/start")
-    menu = await fake_telegram.wait_for(lambda c: c.method == "sendMessage" and c.ok)
+    menu = await fake_telegram.wait_for(lambda c: c.method == "sendMessage" and c.ok, timeout=60)
     fake_telegram.tap(menu.result["message_id"], SignCallback(sign=ZodiacSign.PISCES).pack())
     await fake_telegram.wait_for(
         lambda c: c.method == "editMessageText" and "⏳" in c.params["text"]
