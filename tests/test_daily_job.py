@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +19,7 @@ from services.horoscope_cache import Outcome
 from services.runtime import create_services
 from services.scheduler import JOB_ID, generate_daily_horoscopes, get_scheduler
 from services.zodiac import ZodiacSign
+from tests.conftest import fixed_clock
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
 
 
@@ -40,12 +42,13 @@ def test_scheduler_holds_the_job_at_midnight_moscow() -> None:
     assert job.misfire_grace_time == 3600 and job.coalesce and job.max_instances == 1
 
 
+@pytest.mark.date_sensitive
 async def test_job_generates_all_twelve_and_cleans_up(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     today = services.cache.today()
     async with sessionmaker() as session, session.begin():
         for days_ago in (1, 7):
@@ -67,12 +70,13 @@ async def test_job_generates_all_twelve_and_cleans_up(
     await services.close()
 
 
+@pytest.mark.date_sensitive
 async def test_a_failing_sign_does_not_hold_back_the_others(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.default = lambda body: (
         Reply(status=500) if sign_in_prompt(body) is ZodiacSign.LEO else OK
     )
@@ -98,7 +102,7 @@ async def test_a_fatal_error_is_not_retried_by_the_job(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.default = Reply(status=401)
     waits: list[float] = []
 
@@ -112,12 +116,13 @@ async def test_a_fatal_error_is_not_retried_by_the_job(
     await services.close()
 
 
+@pytest.mark.date_sensitive
 async def test_tap_during_the_job_waits_for_the_jobs_text(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.gate = asyncio.Event()
     job = asyncio.create_task(
         generate_daily_horoscopes(services.cache, signs=[ZodiacSign.ARIES], retry_delays=())
@@ -139,12 +144,13 @@ async def test_tap_during_the_job_waits_for_the_jobs_text(
     await services.close()
 
 
+@pytest.mark.date_sensitive
 async def test_force_replaces_text_and_memory(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     async with sessionmaker() as session:
         before = await services.cache.get_horoscope("gemini", session)
     await generate_daily_horoscopes(services.cache, signs=[ZodiacSign.GEMINI], force=True)
@@ -160,7 +166,7 @@ async def test_the_job_state_records_the_last_run_and_tells_listeners(
 ) -> None:
     from services.scheduler import DailyJobState
 
-    services = create_services(make_settings())
+    services = create_services(make_settings(), clock=fixed_clock())
     state = DailyJobState()
     heard: list[int] = []
 

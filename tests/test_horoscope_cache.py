@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.engine import create_engine, create_sessionmaker
 from db.models import HoroscopeCache, HoroscopeView
 from services.clock import Clock
 from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService, get_horoscope_cache_service
 from services.runtime import create_services
 from services.zodiac import ZodiacSign
+from tests.conftest import fixed_clock
 from tests.standins.openai_api import FakeOpenAI, Reply
 
 
@@ -76,7 +78,7 @@ async def test_cold_stampede_makes_one_llm_call(
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.gate = asyncio.Event()
 
     async def tap() -> str | None:
@@ -99,7 +101,7 @@ async def test_cold_stampede_makes_one_llm_call(
 async def test_warm_tap_touches_no_database(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    services = create_services(make_settings())
+    services = create_services(make_settings(), clock=fixed_clock())
     async with sessionmaker() as session:
         first = await services.cache.get_horoscope("aries", session)
     assert services.cache.is_warm("aries")
@@ -119,10 +121,11 @@ async def test_warm_tap_touches_no_database(
     assert statements == []
 
 
+@pytest.mark.date_sensitive
 async def test_k_taps_give_k_views_after_flush_and_after_stop(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    services = create_services(make_settings(view_flush_seconds=3600))
+    services = create_services(make_settings(view_flush_seconds=3600), clock=fixed_clock())
     cache = services.cache
     async with sessionmaker() as session:
         for sign, k in ((ZodiacSign.ARIES, 7), (ZodiacSign.PISCES, 3)):
@@ -139,16 +142,16 @@ async def test_k_taps_give_k_views_after_flush_and_after_stop(
     assert await views(sessionmaker) == {("aries", today): 12, ("pisces", today): 3}
 
 
+@pytest.mark.date_sensitive
 async def test_failed_flush_keeps_the_counts(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    services = create_services(make_settings())
+    services = create_services(make_settings(), clock=fixed_clock())
     cache = services.cache
     today = cache.today()
     cache.views.count("leo", today)
     cache.views.count("leo", today)
     # Point the counter at a database that cannot be reached, then back.
-    from db.engine import create_engine, create_sessionmaker
 
     dead = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
     real_maker = cache.views._sessionmaker
@@ -163,15 +166,12 @@ async def test_failed_flush_keeps_the_counts(
     await services.close()
 
 
+@pytest.mark.date_sensitive
+@pytest.mark.usefixtures("utc_host")
 async def test_today_is_the_moscow_date_on_a_utc_host(
     make_settings: Callable[..., Settings],
     sessionmaker: async_sessionmaker[AsyncSession],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import time as time_module
-
-    monkeypatch.setenv("TZ", "UTC")
-    time_module.tzset()
     instant = datetime(2026, 3, 9, 21, 0, 30, tzinfo=UTC)  # 00:00:30 on the 10th in Moscow
     settings = make_settings(timezone="Europe/Moscow")
     services = create_services(settings, clock=Clock(settings.tz, now=lambda: instant))
@@ -199,7 +199,9 @@ async def test_unusable_llm_output_is_never_cached(
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(llm_settings(make_settings, fake_openai, on_demand_retry_delays="0"))
+    services = create_services(
+        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0"), clock=fixed_clock()
+    )
     fake_openai.default = reply
     async with sessionmaker() as session:
         assert await services.cache.get_horoscope("leo", session) is None
@@ -209,12 +211,13 @@ async def test_unusable_llm_output_is_never_cached(
     assert await views(sessionmaker) == {}
 
 
+@pytest.mark.date_sensitive
 async def test_hostile_and_oversize_output_is_cleaned_and_bounded(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.script.extend(
         [
             Reply(content="<b>unclosed & <script>alert(1)</script> Stars smile on you."),
@@ -236,7 +239,8 @@ async def test_llm_down_exact_attempts_then_recovery(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     services = create_services(
-        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.02,0.03")
+        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.02,0.03"),
+        clock=fixed_clock(),
     )
     fake_openai.default = Reply(status=503)
     async with sessionmaker() as session:
@@ -271,7 +275,8 @@ async def test_a_failed_generation_is_shared_by_everyone_who_waited(
     """LLM down and 20 taps on a cold sign: one cycle of attempts, 20 apologies at once —
     not 20 cycles one after another. The next tap tries afresh."""
     services = create_services(
-        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.01")
+        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.01"),
+        clock=fixed_clock(),
     )
     fake_openai.default = Reply(status=503)
     fake_openai.gate = asyncio.Event()
@@ -297,7 +302,7 @@ async def test_a_warm_tap_does_not_wait_for_a_regeneration(
 ) -> None:
     from services.scheduler import generate_daily_horoscopes
 
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     async with sessionmaker() as session:
         old = await services.cache.get_horoscope("leo", session)
     fake_openai.gate = asyncio.Event()
@@ -325,7 +330,8 @@ async def test_a_cold_tap_while_the_database_refuses_connections(
     horoscope, generated and kept in memory."""
     dead = "postgresql+asyncpg://postgres@127.0.0.1:1/none"
     services = create_services(
-        make_settings(database_url=dead, openai_api_key="sk", openai_base_url=fake_openai.base_url)
+        make_settings(database_url=dead, openai_api_key="sk", openai_base_url=fake_openai.base_url),
+        clock=fixed_clock(),
     )
     from db.engine import create_sessionmaker
 
@@ -338,6 +344,7 @@ async def test_a_cold_tap_while_the_database_refuses_connections(
     await services.close()
 
 
+@pytest.mark.date_sensitive
 async def test_a_text_served_while_the_database_was_down_is_stored_by_the_next_job(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
@@ -346,7 +353,7 @@ async def test_a_text_served_while_the_database_was_down_is_stored_by_the_next_j
     """The tap got its text from memory; the job stores that same text, not a new one."""
     from services.scheduler import generate_daily_horoscopes
 
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     from db.engine import create_engine
     from db.engine import create_sessionmaker as maker
 
