@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import repositories
@@ -128,15 +128,20 @@ async def test_tap_during_the_job_waits_for_the_jobs_text(
         generate_daily_horoscopes(services.cache, signs=[ZodiacSign.ARIES], retry_delays=())
     )
     await fake_openai.wait_calls(1)  # the job is generating aries, holding its lock
-
-    async def tap() -> str | None:
-        async with sessionmaker() as session:
-            return await services.cache.get_horoscope("aries", session)
-
-    tapped = asyncio.create_task(tap())
-    fake_openai.gate.set()
-    report = await job
-    text = await tapped
+    async with sessionmaker() as session:
+        reads: list[str] = []  # the statements the tap runs on its session
+        event.listen(
+            session.sync_session, "do_orm_execute", lambda state: reads.append(str(state.statement))
+        )
+        tapped = asyncio.create_task(services.cache.get_horoscope("aries", session))
+        # One turn of the loop (asyncio runs ready tasks in order): the tap's first step runs
+        # up to its first wait. Without the job's lock it would now be reading the database,
+        # on its way to a second LLM call; with it, it waits for the lock.
+        await asyncio.sleep(0)
+        assert reads == [] and not tapped.done()
+        fake_openai.gate.set()
+        report = await job
+        text = await tapped
     assert report.results[ZodiacSign.ARIES].outcome is Outcome.GENERATED
     assert len(fake_openai.calls) == 1
     async with sessionmaker() as session:

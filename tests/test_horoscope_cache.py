@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,13 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import create_engine, create_sessionmaker
 from db.models import HoroscopeCache, HoroscopeView
+from services.ai import create_ai_service
 from services.clock import Clock
 from services.config import Settings
-from services.horoscope_cache import HoroscopeCacheService, get_horoscope_cache_service
+from services.horoscope_cache import HoroscopeCacheService, Outcome, get_horoscope_cache_service
 from services.runtime import create_services
 from services.zodiac import ZodiacSign
-from tests.conftest import fixed_clock
+from tests.conftest import NOON, fixed_clock
 from tests.standins.openai_api import FakeOpenAI, Reply
+from tests.test_bot_e2e import Now
 
 
 def llm_settings(
@@ -45,32 +47,65 @@ async def views(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[tuple[st
         return {(sign, day): count for sign, day, count in rows}
 
 
-def test_default_service_has_twelve_fixed_locks() -> None:
-    service = get_horoscope_cache_service()
-    assert len(service._locks) == 12
-    assert set(service._locks) == set(ZodiacSign)
-    assert type(service._locks) is dict
+async def test_generation_is_one_at_a_time_per_sign_and_signs_do_not_wait_for_each_other(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Three /regen-style generations of Leo and one of Virgo at once: Virgo's starts while
+    Leo's first is still being written, and never are two of Leo's written at the same time."""
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
+    day = services.cache.today()
+    fake_openai.gate = asyncio.Event()
+    leo = [
+        asyncio.create_task(services.cache.ensure(ZodiacSign.LEO, day, force=True))
+        for _ in range(3)
+    ]
+    virgo = asyncio.create_task(services.cache.ensure(ZodiacSign.VIRGO, day, force=True))
+    await fake_openai.wait_calls(1, sign=ZodiacSign.LEO)
+    await fake_openai.wait_calls(1, sign=ZodiacSign.VIRGO)  # not behind Leo's lock
+    assert fake_openai.in_flight == {ZodiacSign.LEO: 1, ZodiacSign.VIRGO: 1}
+    fake_openai.gate.set()
+    results = await asyncio.gather(*leo, virgo)
+    await services.close()
+    assert [r.outcome for r in results] == [Outcome.GENERATED] * 4
+    assert fake_openai.calls_for(ZodiacSign.LEO) == 3
+    assert fake_openai.peak_in_flight == {ZodiacSign.LEO: 1, ZodiacSign.VIRGO: 1}
+    texts = await stored(sessionmaker)
+    assert set(texts) == {("leo", day), ("virgo", day)}
 
 
-def test_locks_survive_two_event_loops() -> None:
-    """A contended lock binds to its loop; the service must work in a second asyncio.run."""
-    service = HoroscopeCacheService()
+@pytest.mark.date_sensitive
+def test_a_service_serves_stampedes_in_two_event_loops_in_turn() -> None:
+    """An asyncio lock binds to the loop it is first contended on; a service must still serve
+    a stampede of taps in a second ``asyncio.run`` (CLI commands, scripts)."""
+    assert get_horoscope_cache_service() is get_horoscope_cache_service()  # one per process
+    now = Now(NOON)
+    service = HoroscopeCacheService(
+        ai=create_ai_service(None), clock=Clock("Europe/Moscow", now), language="en"
+    )
 
-    async def contend() -> int:
-        lock = service._lock(ZodiacSign.LEO)
-        entered = 0
+    async def stampede() -> list[str | None]:
+        # No database (connection refused): every tap waits on Leo's lock while the first
+        # one's read fails, then gets the text kept in memory.
+        engine = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+        try:
 
-        async def hold() -> None:
-            nonlocal entered
-            async with lock:
-                entered += 1
-                await asyncio.sleep(0)
+            async def tap() -> str | None:
+                async with create_sessionmaker(engine)() as session:
+                    return await service.get_horoscope(ZodiacSign.LEO, session)
 
-        await asyncio.gather(*(hold() for _ in range(5)))
-        return entered
+            return await asyncio.gather(*(tap() for _ in range(5)))
+        finally:
+            await engine.dispose()
 
-    assert asyncio.run(contend()) == 5
-    assert asyncio.run(contend()) == 5
+    first = asyncio.run(stampede())
+    now.at += timedelta(days=1)  # Leo is cold again
+    second = asyncio.run(stampede())
+    assert len(set(first)) == 1 and first[0]
+    assert len(set(second)) == 1 and second[0] and second[0] != first[0]  # a new day's text
+    with pytest.raises(ValueError):  # twelve signs, nothing else is ever let in
+        asyncio.run(service.get_horoscope("ophiuchus", None))  # type: ignore[arg-type]
 
 
 async def test_cold_stampede_makes_one_llm_call(
@@ -152,6 +187,7 @@ async def test_failed_flush_keeps_the_counts(
     cache.views.count("leo", today)
     cache.views.count("leo", today)
     # Point the counter at a database that cannot be reached, then back.
+    from db.engine import create_engine, create_sessionmaker
 
     dead = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
     real_maker = cache.views._sessionmaker
