@@ -33,7 +33,7 @@ test: $(STAMP)
 PINNED_CLOCKS := 2027-03-01T09:00:00+03:00 2026-12-31T23:59:50+03:00 2028-02-29T12:00:00+03:00
 
 test-dates: $(STAMP)
-	set -e; for at in $(PINNED_CLOCKS); do \
+	@set -e; for at in $(PINNED_CLOCKS); do \
 	  echo "test-dates: the process clock pinned at $$at"; \
 	  $(BIN)/pytest -q -m date_sensitive -k "not postgresql" --pin-clock=$$at; \
 	done
