@@ -262,13 +262,15 @@ async def start_bot(
         await fake_telegram.wait_until_polling()
         return app
 
-    yield start
-    for app, task in running:
-        if not task.done():
-            # A test may have stopped it already (its shutdown still running): aiogram then
-            # says "Polling is not started".
-            with contextlib.suppress(RuntimeError):
-                await app.stop()
-        await task
-    for pin in reversed(pins):
-        pin.stop()
+    try:
+        yield start
+        for app, task in running:
+            if not task.done():
+                # A test may have stopped it already (its shutdown still running): aiogram
+                # then says "Polling is not started".
+                with contextlib.suppress(RuntimeError):
+                    await app.stop()
+            await task
+    finally:
+        for pin in reversed(pins):  # whatever happened, later tests run on the real clock
+            pin.stop()
