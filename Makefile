@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run sandbox test lint format check migrate bench bench-smoke profile clean
+.PHONY: run sandbox test test-dates lint format check migrate bench bench-smoke profile clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ migrate: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The tests that show or compute a date, again with the process clock pinned (time-machine,
+# ticking) at dates that broke them before: a month's first day, a year's last seconds in
+# Moscow, a leap day. On SQLite only: dates are computed in Python, the same for both backends.
+PINNED_CLOCKS := 2027-03-01T09:00:00+03:00 2026-12-31T23:59:50+03:00 2028-02-29T12:00:00+03:00
+
+test-dates: $(STAMP)
+	@set -e; for at in $(PINNED_CLOCKS); do \
+	  echo "test-dates: the process clock pinned at $$at"; \
+	  $(BIN)/pytest -q -m date_sensitive -k "not postgresql" --pin-clock=$$at; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,12 +20,30 @@ class _Redactor:
     def __init__(self, secrets: Iterable[str]) -> None:
         self._secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
 
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
     def _clean(self, value: Any) -> Any:
+        # Values are cleaned before rendering (a secret JSON would escape is still found),
+        # and inside structures too: both renderers print a dict's or a list's items.
         if isinstance(value, str):
-            for secret in self._secrets:
-                if secret in value:
-                    value = value.replace(secret, REDACTED)
-        return value
+            return self._scrub(value)
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        if isinstance(value, dict):
+            return {self._clean(key): self._clean(item) for key, item in value.items()}
+        if isinstance(value, list | tuple | set | frozenset):
+            items = [self._clean(item) for item in value]
+            if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple
+                return type(value)(*items)
+            return type(value)(items)
+        # Any other object is rendered by its repr: if that shows a secret, log the cleaned repr.
+        shown = repr(value)
+        cleaned = self._scrub(shown)
+        return value if cleaned == shown else cleaned
 
     def __call__(self, _: Any, __: str, event_dict: EventDict) -> EventDict:
         if not self._secrets:

@@ -1,5 +1,12 @@
 """Shared fixtures: real SQLite and PostgreSQL databases, the local stand-ins, settings.
 
+Time: a test's "now" is fixed (``fixed_clock``, by default 12:00 on 15 June 2026 in Moscow),
+never the host's. A bot started by ``start_bot`` also runs with the process clock pinned
+(time-machine, ticking) to its clock's instant, so what reads the clock behind ``Clock``'s back
+(APScheduler's next run, the job's ``finished_at``) agrees with it. ``--pin-clock ISO`` (or
+``ZODIAC_PIN_CLOCK``) pins the whole test process's clock for the session: ``.ci/run`` runs the
+``date_sensitive`` tests so at dates that used to break them.
+
 PostgreSQL: ``TEST_POSTGRES_URL`` (default ``postgresql+asyncpg://postgres@127.0.0.1:5432/postgres``)
 is used to create a throw-away database for the session. In CI (``CI=true``) an unreachable
 server is an error; elsewhere the PostgreSQL variants are skipped with the reason printed.
@@ -14,10 +21,12 @@ import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
+import time_machine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -34,6 +43,74 @@ PG_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+NOON = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)  # 12:00 on 15 June 2026 in Moscow
+
+PINNED_CLOCK = pytest.StashKey["time_machine.travel"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--pin-clock",
+        metavar="ISO",
+        default=os.environ.get("ZODIAC_PIN_CLOCK") or None,
+        help="run with the process clock pinned at this instant (time-machine, ticking), "
+        "e.g. 2026-12-31T23:59:50+03:00; also ZODIAC_PIN_CLOCK",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "date_sensitive: shows or computes a date; also run with --pin-clock at several dates",
+    )
+    at = config.getoption("--pin-clock")
+    if at:
+        instant = datetime.fromisoformat(at)
+        if instant.tzinfo is None:
+            raise pytest.UsageError(f"--pin-clock needs a UTC offset: {at!r}")
+        traveller = time_machine.travel(instant, tick=True)
+        traveller.start()
+        config.stash[PINNED_CLOCK] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(PINNED_CLOCK, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    at = config.getoption("--pin-clock")
+    return f"process clock pinned at {at} (time-machine, ticking)" if at else None
+
+
+def fixed_clock(at: datetime = NOON, timezone: str = "Europe/Moscow") -> Clock:
+    """A clock that always says ``at``: "today" in a test never depends on the host."""
+    return Clock(timezone, lambda: at)
+
+
+@contextlib.contextmanager
+def host_timezone(name: str) -> Iterator[None]:
+    """The process's local time zone (``TZ``, applied with ``time.tzset``) is ``name`` inside
+    the block and what it was before after it."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+@pytest.fixture
+def utc_host() -> Iterator[None]:
+    """The test runs as on a host whose local time zone is UTC."""
+    with host_timezone("UTC"):
+        yield
 
 
 def process_env(**settings: str) -> dict[str, str]:
@@ -169,14 +246,24 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
 async def start_bot(
     fake_telegram: FakeTelegram, make_settings: Callable[..., Settings]
 ) -> AsyncIterator[Callable[..., Awaitable[BotApp]]]:
-    """Start the production BotApp in polling mode against the Bot API stand-in."""
+    """Start the production BotApp in polling mode against the Bot API stand-in.
+
+    Its clock is ``clock`` (default: ``fixed_clock()``), and the process clock is pinned,
+    ticking, to that clock's instant while the test runs: the scheduler's next run and the
+    job's ``finished_at`` come from it, not from the host's date.
+    """
     running: list[tuple[BotApp, asyncio.Task[None]]] = []
+    pins: list[time_machine.travel] = []
 
     async def start(
         clock: Clock | None = None,
         throttle_timer: Callable[[], float] = time.monotonic,
         **overrides: Any,
     ) -> BotApp:
+        clock = clock or fixed_clock()
+        pin = time_machine.travel(clock.now(), tick=True)
+        pin.start()
+        pins.append(pin)
         settings = make_settings(telegram_api_url=fake_telegram.base_url, **overrides)
         app = BotApp(settings, clock=clock, throttle_timer=throttle_timer)
         task = asyncio.create_task(app.run(handle_signals=False))
@@ -184,11 +271,15 @@ async def start_bot(
         await fake_telegram.wait_until_polling()
         return app
 
-    yield start
-    for app, task in running:
-        if not task.done():
-            # A test may have stopped it already (its shutdown still running): aiogram then
-            # says "Polling is not started".
-            with contextlib.suppress(RuntimeError):
-                await app.stop()
-        await task
+    try:
+        yield start
+        for app, task in running:
+            if not task.done():
+                # A test may have stopped it already (its shutdown still running): aiogram
+                # then says "Polling is not started".
+                with contextlib.suppress(RuntimeError):
+                    await app.stop()
+            await task
+    finally:
+        for pin in reversed(pins):  # whatever happened, later tests run on the real clock
+            pin.stop()

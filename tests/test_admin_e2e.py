@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from importlib import metadata
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from db import repositories
 from services.clock import Clock
 from services.scheduler import JOB_ID
 from services.zodiac import ZodiacSign
+from tests.conftest import NOON, fixed_clock
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
 from tests.standins.telegram import ApiCall, ApiError, FakeTelegram
 from tests.test_bot_e2e import (
@@ -41,7 +42,6 @@ from tests.test_bot_e2e import (
 )
 
 StartBot = Callable[..., Awaitable[BotApp]]
-NOON = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)  # 12:00 on 15 June in Moscow
 MOSCOW = ZoneInfo("Europe/Moscow")
 BLOCKED_ADMIN = 43
 
@@ -85,12 +85,13 @@ async def seed_views(sessionmaker: async_sessionmaker[AsyncSession], today: Any)
         await repositories.add_views(session, counts)
 
 
+@pytest.mark.date_sensitive
 async def test_stats_sends_a_chart_with_the_right_numbers(
     start_bot: StartBot,
     fake_telegram: FakeTelegram,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    app = await start_bot(clock=Clock("Europe/Moscow", lambda: NOON))
+    app = await start_bot(clock=fixed_clock())
     await settled(app)
     await seed_views(sessionmaker, app.services.cache.today())
 
@@ -153,6 +154,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     assert len(fake_telegram.calls_of("editMessageMedia")) == 1
 
 
+@pytest.mark.date_sensitive
 async def test_stats_without_data_is_a_friendly_text_and_no_chart(
     start_bot: StartBot,
     fake_telegram: FakeTelegram,
@@ -193,6 +195,7 @@ async def test_stats_without_data_is_a_friendly_text_and_no_chart(
 # -- /status --------------------------------------------------------------------------------
 
 
+@pytest.mark.date_sensitive
 async def test_status_reports_true_values_after_one_job_run(
     start_bot: StartBot,
     fake_telegram: FakeTelegram,
@@ -200,7 +203,7 @@ async def test_status_reports_true_values_after_one_job_run(
     database_url: str,
 ) -> None:
     app = await start_bot(
-        clock=Clock("Europe/Moscow", lambda: NOON),
+        clock=fixed_clock(),
         openai_api_key="sk-test-secret-key",
         openai_base_url=fake_openai.base_url,
         openai_model="stand-in-model",
@@ -216,24 +219,23 @@ async def test_status_reports_true_values_after_one_job_run(
     reply = await fake_telegram.wait_for(text_to(ADMIN, "Bot status"))
     lines = reply.result["text"].splitlines()
 
+    # The process clock runs from NOON (start_bot pins it to the bot's clock): the job ran
+    # just after 12:00 on 15 June and runs next at the coming midnight in Moscow.
     finished = app.services.daily.finished_at
-    assert finished is not None and datetime.now(UTC) - finished < timedelta(minutes=1)
-    ran = finished.astimezone(MOSCOW)
-    ran_text = f"{ran:%B} {ran.day}, {ran.year} {ran:%H:%M:%S}"
+    assert finished is not None and NOON <= finished < NOON + timedelta(minutes=1)
+    ran_text = f"June 15, 2026 {finished.astimezone(MOSCOW):%H:%M:%S}"
     report = app.services.daily.last_report
     assert report is not None
     seconds = f"{report.seconds:.1f}" if report.seconds < 10 else f"{report.seconds:.0f}"
-    now = datetime.now(MOSCOW)
-    midnight = datetime(now.year, now.month, now.day, tzinfo=MOSCOW) + timedelta(days=1)
     job = app.services.scheduler.get_job(JOB_ID)
-    assert job.next_run_time == midnight
+    assert job.next_run_time == datetime(2026, 6, 16, tzinfo=MOSCOW)
     backend = "sqlite+aiosqlite" if database_url.startswith("sqlite") else "postgresql+asyncpg"
     assert lines == [
         "ℹ️ Bot status",
         f"Writer: LLM stand-in-model (127.0.0.1:{fake_openai.port})",
         "Horoscopes for June 15, 2026: 12/12",
         f"Last job: {ran_text} — 12/12 in {seconds} s",
-        f"Next job: {midnight:%B} {midnight.day}, {midnight.year} 00:00:00 (Europe/Moscow)",
+        "Next job: June 16, 2026 00:00:00 (Europe/Moscow)",
         "Views not yet written: 2",
         f"Database: {backend}",
         f"Version: {metadata.version('zodiac-horoscope-bot')}",
@@ -260,6 +262,7 @@ def leo_always_fails(status: int) -> Callable[[dict[str, Any]], Reply]:
     return lambda body: Reply(status=status) if sign_in_prompt(body) is ZodiacSign.LEO else OK
 
 
+@pytest.mark.date_sensitive
 async def test_a_sign_missing_after_all_retries_alerts_the_admins_once(
     start_bot: StartBot,
     fake_telegram: FakeTelegram,
@@ -269,7 +272,7 @@ async def test_a_sign_missing_after_all_retries_alerts_the_admins_once(
     fake_openai.default = leo_always_fails(500)
     fake_telegram.blocked_users.add(BLOCKED_ADMIN)
     app = await start_bot(
-        clock=Clock("Europe/Moscow", lambda: NOON),
+        clock=fixed_clock(),
         openai_api_key="sk-test",
         openai_base_url=fake_openai.base_url,
         admin_ids=f"{BLOCKED_ADMIN},{ADMIN}",  # the blocked admin comes first
@@ -296,6 +299,7 @@ async def test_a_sign_missing_after_all_retries_alerts_the_admins_once(
     assert texts_to(fake_telegram, ADMIN)[2:] == [messages[0]]
 
 
+@pytest.mark.date_sensitive
 async def test_a_fatal_llm_error_is_one_alert_for_all_signs(
     start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
 ) -> None:
@@ -311,6 +315,7 @@ async def test_a_fatal_llm_error_is_one_alert_for_all_signs(
     assert len(messages) == 2  # no "still missing" on top: the fatal alert says it all
 
 
+@pytest.mark.date_sensitive
 async def test_a_fatal_llm_error_on_a_tap_alerts_the_admins_once_an_hour(
     start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
 ) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from structlog.testing import capture_logs
 
@@ -30,7 +30,7 @@ from services.scheduler import (
     get_scheduler,
 )
 from services.zodiac import ZodiacSign
-from tests.conftest import _asyncpg_dsn
+from tests.conftest import _asyncpg_dsn, fixed_clock
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
 from tests.standins.telegram import FakeTelegram
 
@@ -70,12 +70,13 @@ def test_scheduler_holds_the_job_at_midnight_moscow() -> None:
     assert job.misfire_grace_time == 3600 and job.coalesce and job.max_instances == 1
 
 
+@pytest.mark.date_sensitive
 async def test_job_generates_all_twelve_and_cleans_up(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     today = services.cache.today()
     async with sessionmaker() as session, session.begin():
         for days_ago in (1, 7):
@@ -97,12 +98,13 @@ async def test_job_generates_all_twelve_and_cleans_up(
     await services.close()
 
 
+@pytest.mark.date_sensitive
 async def test_a_failing_sign_does_not_hold_back_the_others(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.default = lambda body: (
         Reply(status=500) if sign_in_prompt(body) is ZodiacSign.LEO else OK
     )
@@ -163,7 +165,7 @@ async def test_a_fatal_error_is_not_retried_by_the_job(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.default = Reply(status=401)
     waits: list[float] = []
 
@@ -177,26 +179,32 @@ async def test_a_fatal_error_is_not_retried_by_the_job(
     await services.close()
 
 
+@pytest.mark.date_sensitive
 async def test_tap_during_the_job_waits_for_the_jobs_text(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.gate = asyncio.Event()
     job = asyncio.create_task(
         generate_daily_horoscopes(services.cache, signs=[ZodiacSign.ARIES], retry_delays=())
     )
     await fake_openai.wait_calls(1)  # the job is generating aries, holding its lock
-
-    async def tap() -> str | None:
-        async with sessionmaker() as session:
-            return await services.cache.get_horoscope("aries", session)
-
-    tapped = asyncio.create_task(tap())
-    fake_openai.gate.set()
-    report = await job
-    text = await tapped
+    async with sessionmaker() as session:
+        reads: list[str] = []  # the statements the tap runs on its session
+        event.listen(
+            session.sync_session, "do_orm_execute", lambda state: reads.append(str(state.statement))
+        )
+        tapped = asyncio.create_task(services.cache.get_horoscope("aries", session))
+        # One turn of the loop (asyncio runs ready tasks in order): the tap's first step runs
+        # up to its first wait. Without the job's lock it would now be reading the database,
+        # on its way to a second LLM call; with it, it waits for the lock.
+        await asyncio.sleep(0)
+        assert reads == [] and not tapped.done()
+        fake_openai.gate.set()
+        report = await job
+        text = await tapped
     assert report.results[ZodiacSign.ARIES].outcome is Outcome.GENERATED
     assert len(fake_openai.calls) == 1
     async with sessionmaker() as session:
@@ -204,12 +212,13 @@ async def test_tap_during_the_job_waits_for_the_jobs_text(
     await services.close()
 
 
+@pytest.mark.date_sensitive
 async def test_force_replaces_text_and_memory(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     async with sessionmaker() as session:
         before = await services.cache.get_horoscope("gemini", session)
     await generate_daily_horoscopes(services.cache, signs=[ZodiacSign.GEMINI], force=True)
@@ -225,7 +234,7 @@ async def test_the_job_state_records_the_last_run_and_tells_listeners(
 ) -> None:
     from services.scheduler import DailyJobState
 
-    services = create_services(make_settings())
+    services = create_services(make_settings(), clock=fixed_clock())
     state = DailyJobState()
     heard: list[int] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import repositories
+from db.engine import create_engine, create_sessionmaker
 from db.locks import AdvisoryLocks
 from db.models import HoroscopeCache, HoroscopeView
-from services.ai.client import create_ai_service
+from services.ai import create_ai_service
 from services.clock import Clock
 from services.config import Settings
 from services.horoscope_cache import (
@@ -24,7 +25,9 @@ from services.horoscope_cache import (
 )
 from services.runtime import create_services
 from services.zodiac import ZodiacSign
+from tests.conftest import NOON, fixed_clock
 from tests.standins.openai_api import FakeOpenAI, Reply
+from tests.test_bot_e2e import Now
 
 
 def llm_settings(
@@ -51,32 +54,65 @@ async def views(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[tuple[st
         return {(sign, day): count for sign, day, count in rows}
 
 
-def test_default_service_has_twelve_fixed_locks() -> None:
-    service = get_horoscope_cache_service()
-    assert len(service._locks) == 12
-    assert set(service._locks) == set(ZodiacSign)
-    assert type(service._locks) is dict
+async def test_generation_is_one_at_a_time_per_sign_and_signs_do_not_wait_for_each_other(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Three /regen-style generations of Leo and one of Virgo at once: Virgo's starts while
+    Leo's first is still being written, and never are two of Leo's written at the same time."""
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
+    day = services.cache.today()
+    fake_openai.gate = asyncio.Event()
+    leo = [
+        asyncio.create_task(services.cache.ensure(ZodiacSign.LEO, day, force=True))
+        for _ in range(3)
+    ]
+    virgo = asyncio.create_task(services.cache.ensure(ZodiacSign.VIRGO, day, force=True))
+    await fake_openai.wait_calls(1, sign=ZodiacSign.LEO)
+    await fake_openai.wait_calls(1, sign=ZodiacSign.VIRGO)  # not behind Leo's lock
+    assert fake_openai.in_flight == {ZodiacSign.LEO: 1, ZodiacSign.VIRGO: 1}
+    fake_openai.gate.set()
+    results = await asyncio.gather(*leo, virgo)
+    await services.close()
+    assert [r.outcome for r in results] == [Outcome.GENERATED] * 4
+    assert fake_openai.calls_for(ZodiacSign.LEO) == 3
+    assert fake_openai.peak_in_flight == {ZodiacSign.LEO: 1, ZodiacSign.VIRGO: 1}
+    texts = await stored(sessionmaker)
+    assert set(texts) == {("leo", day), ("virgo", day)}
 
 
-def test_locks_survive_two_event_loops() -> None:
-    """A contended lock binds to its loop; the service must work in a second asyncio.run."""
-    service = HoroscopeCacheService()
+@pytest.mark.date_sensitive
+def test_a_service_serves_stampedes_in_two_event_loops_in_turn() -> None:
+    """An asyncio lock binds to the loop it is first contended on; a service must still serve
+    a stampede of taps in a second ``asyncio.run`` (CLI commands, scripts)."""
+    assert get_horoscope_cache_service() is get_horoscope_cache_service()  # one per process
+    now = Now(NOON)
+    service = HoroscopeCacheService(
+        ai=create_ai_service(None), clock=Clock("Europe/Moscow", now), language="en"
+    )
 
-    async def contend() -> int:
-        lock = service._lock(ZodiacSign.LEO)
-        entered = 0
+    async def stampede() -> list[str | None]:
+        # No database (connection refused): every tap waits on Leo's lock while the first
+        # one's read fails, then gets the text kept in memory.
+        engine = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+        try:
 
-        async def hold() -> None:
-            nonlocal entered
-            async with lock:
-                entered += 1
-                await asyncio.sleep(0)
+            async def tap() -> str | None:
+                async with create_sessionmaker(engine)() as session:
+                    return await service.get_horoscope(ZodiacSign.LEO, session)
 
-        await asyncio.gather(*(hold() for _ in range(5)))
-        return entered
+            return await asyncio.gather(*(tap() for _ in range(5)))
+        finally:
+            await engine.dispose()
 
-    assert asyncio.run(contend()) == 5
-    assert asyncio.run(contend()) == 5
+    first = asyncio.run(stampede())
+    now.at += timedelta(days=1)  # Leo is cold again
+    second = asyncio.run(stampede())
+    assert len(set(first)) == 1 and first[0]
+    assert len(set(second)) == 1 and second[0] and second[0] != first[0]  # a new day's text
+    with pytest.raises(ValueError):  # twelve signs, nothing else is ever let in
+        asyncio.run(service.get_horoscope("ophiuchus", None))  # type: ignore[arg-type]
 
 
 async def test_cold_stampede_makes_one_llm_call(
@@ -84,7 +120,7 @@ async def test_cold_stampede_makes_one_llm_call(
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.gate = asyncio.Event()
 
     async def tap() -> str | None:
@@ -107,7 +143,7 @@ async def test_cold_stampede_makes_one_llm_call(
 async def test_warm_tap_touches_no_database(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    services = create_services(make_settings())
+    services = create_services(make_settings(), clock=fixed_clock())
     async with sessionmaker() as session:
         first = await services.cache.get_horoscope("aries", session)
     assert services.cache.is_warm("aries")
@@ -127,10 +163,11 @@ async def test_warm_tap_touches_no_database(
     assert statements == []
 
 
+@pytest.mark.date_sensitive
 async def test_k_taps_give_k_views_after_flush_and_after_stop(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    services = create_services(make_settings(view_flush_seconds=3600))
+    services = create_services(make_settings(view_flush_seconds=3600), clock=fixed_clock())
     cache = services.cache
     async with sessionmaker() as session:
         for sign, k in ((ZodiacSign.ARIES, 7), (ZodiacSign.PISCES, 3)):
@@ -147,10 +184,11 @@ async def test_k_taps_give_k_views_after_flush_and_after_stop(
     assert await views(sessionmaker) == {("aries", today): 12, ("pisces", today): 3}
 
 
+@pytest.mark.date_sensitive
 async def test_failed_flush_keeps_the_counts(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    services = create_services(make_settings())
+    services = create_services(make_settings(), clock=fixed_clock())
     cache = services.cache
     today = cache.today()
     cache.views.count("leo", today)
@@ -171,15 +209,12 @@ async def test_failed_flush_keeps_the_counts(
     await services.close()
 
 
+@pytest.mark.date_sensitive
+@pytest.mark.usefixtures("utc_host")
 async def test_today_is_the_moscow_date_on_a_utc_host(
     make_settings: Callable[..., Settings],
     sessionmaker: async_sessionmaker[AsyncSession],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import time as time_module
-
-    monkeypatch.setenv("TZ", "UTC")
-    time_module.tzset()
     instant = datetime(2026, 3, 9, 21, 0, 30, tzinfo=UTC)  # 00:00:30 on the 10th in Moscow
     settings = make_settings(timezone="Europe/Moscow")
     services = create_services(settings, clock=Clock(settings.tz, now=lambda: instant))
@@ -207,7 +242,9 @@ async def test_unusable_llm_output_is_never_cached(
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(llm_settings(make_settings, fake_openai, on_demand_retry_delays="0"))
+    services = create_services(
+        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0"), clock=fixed_clock()
+    )
     fake_openai.default = reply
     async with sessionmaker() as session:
         assert await services.cache.get_horoscope("leo", session) is None
@@ -217,12 +254,13 @@ async def test_unusable_llm_output_is_never_cached(
     assert await views(sessionmaker) == {}
 
 
+@pytest.mark.date_sensitive
 async def test_hostile_and_oversize_output_is_cleaned_and_bounded(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.script.extend(
         [
             Reply(content="<b>unclosed & <script>alert(1)</script> Stars smile on you."),
@@ -244,7 +282,8 @@ async def test_llm_down_exact_attempts_then_recovery(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     services = create_services(
-        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.02,0.03")
+        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.02,0.03"),
+        clock=fixed_clock(),
     )
     fake_openai.default = Reply(status=503)
     async with sessionmaker() as session:
@@ -279,7 +318,8 @@ async def test_a_failed_generation_is_shared_by_everyone_who_waited(
     """LLM down and 20 taps on a cold sign: one cycle of attempts, 20 apologies at once —
     not 20 cycles one after another. The next tap tries afresh."""
     services = create_services(
-        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.01")
+        llm_settings(make_settings, fake_openai, on_demand_retry_delays="0.01,0.01"),
+        clock=fixed_clock(),
     )
     fake_openai.default = Reply(status=503)
     fake_openai.gate = asyncio.Event()
@@ -305,7 +345,7 @@ async def test_a_warm_tap_does_not_wait_for_a_regeneration(
 ) -> None:
     from services.scheduler import generate_daily_horoscopes
 
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     async with sessionmaker() as session:
         old = await services.cache.get_horoscope("leo", session)
     fake_openai.gate = asyncio.Event()
@@ -333,7 +373,8 @@ async def test_a_cold_tap_while_the_database_refuses_connections(
     horoscope, generated and kept in memory."""
     dead = "postgresql+asyncpg://postgres@127.0.0.1:1/none"
     services = create_services(
-        make_settings(database_url=dead, openai_api_key="sk", openai_base_url=fake_openai.base_url)
+        make_settings(database_url=dead, openai_api_key="sk", openai_base_url=fake_openai.base_url),
+        clock=fixed_clock(),
     )
     from db.engine import create_sessionmaker
 
@@ -346,6 +387,7 @@ async def test_a_cold_tap_while_the_database_refuses_connections(
     await services.close()
 
 
+@pytest.mark.date_sensitive
 async def test_a_text_served_while_the_database_was_down_is_stored_by_the_next_job(
     make_settings: Callable[..., Settings],
     fake_openai: FakeOpenAI,
@@ -354,7 +396,7 @@ async def test_a_text_served_while_the_database_was_down_is_stored_by_the_next_j
     """The tap got its text from memory; the job stores that same text, not a new one."""
     from services.scheduler import generate_daily_horoscopes
 
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     from db.engine import create_engine
     from db.engine import create_sessionmaker as maker
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +57,9 @@ class FakeOpenAI:
         self.default: Reply | Callable[[dict[str, Any]], Reply] = OK
         self.delay = 0.0
         self.gate: asyncio.Event | None = None
+        # Requests being answered right now, and the most at once, by the sign they ask for.
+        self.in_flight: Counter[ZodiacSign | None] = Counter()
+        self.peak_in_flight: dict[ZodiacSign | None, int] = {}
         self._changed = asyncio.Condition()
         self._counter = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -69,9 +72,16 @@ class FakeOpenAI:
     def calls_for(self, sign: ZodiacSign) -> int:
         return sum(1 for body in self.calls if sign_in_prompt(body) is sign)
 
-    async def wait_calls(self, n: int, timeout: float = 10.0) -> None:
+    async def wait_calls(
+        self, n: int, timeout: float = 10.0, *, sign: ZodiacSign | None = None
+    ) -> None:
+        """Until ``n`` requests have arrived (asking for ``sign``, when given)."""
+
+        def arrived() -> int:
+            return len(self.calls) if sign is None else self.calls_for(sign)
+
         async with asyncio.timeout(timeout), self._changed:
-            await self._changed.wait_for(lambda: len(self.calls) >= n)
+            await self._changed.wait_for(lambda: arrived() >= n)
 
     async def start(self) -> None:
         app = web.Application()
@@ -97,6 +107,17 @@ class FakeOpenAI:
 
     async def _completions(self, request: web.Request) -> web.Response:
         body = await request.json()
+        sign = sign_in_prompt(body)
+        self.in_flight[sign] += 1
+        self.peak_in_flight[sign] = max(self.peak_in_flight.get(sign, 0), self.in_flight[sign])
+        try:
+            return await self._answer(body, sign)
+        finally:
+            self.in_flight[sign] -= 1
+            if not self.in_flight[sign]:
+                del self.in_flight[sign]
+
+    async def _answer(self, body: dict[str, Any], sign: ZodiacSign | None) -> web.Response:
         n = next(self._counter)
         async with self._changed:
             self.calls.append(body)
@@ -123,7 +144,6 @@ class FakeOpenAI:
             return web.json_response(error, status=reply.status)
         content = reply.content
         if reply.use_default:
-            sign = sign_in_prompt(body)
             content = DEFAULT_TEXT.format(n=n, sign=sign.value if sign else "?")
         return web.Response(
             text=json.dumps(
