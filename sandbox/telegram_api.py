@@ -746,7 +746,6 @@ class FakeTelegram:
                 "is_bot": False,
                 "first_name": f"User{user_id}",
                 "username": f"user{user_id}",
-                "language_code": language_code or "ru",
             },
         )
         if language_code:
@@ -781,7 +780,7 @@ class FakeTelegram:
         *,
         user_id: int = 1001,
         chat_id: int | None = None,
-        language_code: str = "ru",
+        language_code: str | None = None,
     ) -> int:
         """Queue a text message from a user (a private chat by default); returns update_id."""
         chat_id = user_id if chat_id is None else chat_id

@@ -40,7 +40,7 @@ def process_env(**settings: str) -> dict[str, str]:
     neither the developer's settings nor CI's leak in), English texts, JSON logs we can parse,
     then ``settings``."""
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
-    env.update(LANGUAGE="en", LOG_FORMAT="json")
+    env.update(DEFAULT_LANGUAGE="en", LOG_FORMAT="json")
     env.update(settings)
     return env
 
@@ -145,7 +145,7 @@ def make_settings(database_url: str) -> Callable[..., Settings]:
             "daily_retry_delays": "0.05,0.05,0.05",
             "view_flush_seconds": 0.2,
             "admin_ids": "42",
-            "language": "en",
+            "default_language": "en",
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -100,7 +100,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     assert image.format == "PNG" and image.size == (960, 720)
     assert day.result["caption"].splitlines() == [
         "📊 Views on June 15, 2026",
-        "Today: 8 (+2, +33% vs yesterday)",
+        "Today: 8 views (+2, +33% vs yesterday)",
         "Today 8 · 7 days 21 · 30 days 35",
         "Most read: ♌ Leo (5) · least read: ♉ Taurus (0)",
     ]
@@ -109,7 +109,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     week = await fake_telegram.wait_for(lambda c: sent("sendPhoto", ADMIN)(c) and c.seq > day.seq)
     assert decode_png(week).size == (960, 720)
     assert week.result["caption"].splitlines()[1:] == [
-        "Last 7 days: 21 (+7, +50% vs the 7 days before)",
+        "Last 7 days: 21 views (+7, +50% vs the 7 days before)",
         "Today 8 · 7 days 21 · 30 days 35",
         "Most read: ♈ Aries (9) · least read: ♉ Taurus (0)",
     ]
@@ -117,7 +117,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     fake_telegram.send_text("/stats 30", user_id=ADMIN)
     month = await fake_telegram.wait_for(lambda c: sent("sendPhoto", ADMIN)(c) and c.seq > week.seq)
     assert decode_png(month).size == (960, 720)
-    assert "Last 30 days: 35 (+26, +289% vs the 30 days before)" in month.result["caption"]
+    assert "Last 30 days: 35 views (+26, +289% vs the 30 days before)" in month.result["caption"]
     assert "Most read: ♊ Gemini (14)" in month.result["caption"]
 
     fake_telegram.send_text("/stats 12", user_id=ADMIN)
@@ -180,7 +180,7 @@ async def test_stats_without_data_is_a_friendly_text_and_no_chart(
     assert fake_telegram.calls_of("sendPhoto") == []
     fake_telegram.send_text("/stats 30", user_id=ADMIN)
     month = await fake_telegram.wait_for(sent("sendPhoto", ADMIN))
-    assert "Last 30 days: 0 (-3, -100% vs the 30 days before)" in month.result["caption"]
+    assert "Last 30 days: 0 views (-3, -100% vs the 30 days before)" in month.result["caption"]
     # "Today" under that chart: nothing to draw, so a notice and the chart stays.
     query_id = fake_telegram.tap(month.result["message_id"], "stats:1", user_id=ADMIN)
     answered = await fake_telegram.wait_for(

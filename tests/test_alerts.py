@@ -8,7 +8,7 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 
 from bot.alerts import job_listener
-from bot.texts import EN
+from bot.i18n import Translator, load_core
 from services.alerts import AdminNotifier, AlertLimiter, clean_reason
 from services.horoscope_cache import Outcome, SignResult
 from services.scheduler import DailyReport
@@ -82,7 +82,7 @@ async def test_the_job_listener_words_one_summary_and_one_alert_per_cause() -> N
 
     clock = FakeClock()
     notifier = AdminNotifier([1], send, limiter=AlertLimiter(clock=clock))
-    listener = job_listener(notifier, EN, "en")
+    listener = job_listener(notifier, Translator(load_core("en"), "en"))
     report = DailyReport(date(2026, 6, 15), seconds=41.2)
     for sign in ZodiacSign:
         report.results[sign] = SignResult(sign, Outcome.GENERATED, 1)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
+from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import SignCallback
 from bot.keyboards import back_keyboard, retry_keyboard
 from bot.render import horoscope_message
 from bot.replies import answer_callback, show
-from bot.texts import Texts
 from services.horoscope_cache import HoroscopeCacheService
 from services.zodiac import ZODIAC_SIGNS
 
@@ -20,21 +20,20 @@ async def show_horoscope(
     callback_data: SignCallback,
     cache: HoroscopeCacheService,
     session: AsyncSession,
-    texts: Texts,
-    language: str,
+    i18n: I18nContext,
 ) -> None:
     await answer_callback(query)
     sign = callback_data.sign
-    name = ZODIAC_SIGNS[sign].name(language)
+    language = i18n.locale
     if not cache.is_warm(sign):
-        await show(query, texts.preparing.format(sign=name))
+        await show(query, i18n.get("preparing", sign=ZODIAC_SIGNS[sign].name(language)))
     day = cache.today()  # the day get_horoscope answers for, even if generating takes a while
     text = await cache.get_horoscope(sign, session)
     if text is None:
-        await show(query, texts.apology.format(sign=name), retry_keyboard(texts, sign))
+        name = ZODIAC_SIGNS[sign].name(language)
+        await show(query, i18n.get("apology", sign=name), retry_keyboard(i18n, sign))
         return
-    message = horoscope_message(sign, day, text, texts, language)
-    await show(query, message, back_keyboard(texts))
+    await show(query, horoscope_message(sign, day, text, language), back_keyboard(i18n))
 
 
 def create_router() -> Router:
