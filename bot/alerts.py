@@ -16,6 +16,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 
 from bot.i18n import Strings, format_day
+from services.ai.errors import FailureKind
 from services.alerts import AdminNotifier, Sender
 from services.horoscope_cache import SignResult
 from services.scheduler import DailyReport, ReportListener
@@ -52,6 +53,16 @@ def sign_label(sign: ZodiacSign, language: str) -> str:
     return f"{info.emoji} {info.name(language)}"
 
 
+def failure_reason(i18n: Strings, kind: str, detail: str) -> str:
+    """Why a generation failed, worded in ``i18n``'s language, then the provider's own message
+    (already cut and scrubbed by the caller), escaped: trusted HTML out."""
+    known = kind if kind in FailureKind.__members__.values() else FailureKind.UNKNOWN
+    reason = i18n.get(f"reason-{known}")
+    if not detail:
+        return reason
+    return i18n.get("failure-reason", reason=reason, detail=html.escape(detail))
+
+
 def job_listener(notifier: AdminNotifier, i18n: Strings) -> ReportListener:
     """After each run of the daily job: a one-line summary when it wrote or missed something
     (a restart that finds all twelve stored stays quiet), one alert per fatal LLM error, and
@@ -79,11 +90,13 @@ def job_listener(notifier: AdminNotifier, i18n: Strings) -> ReportListener:
                 missing.append(result)
         for reason, results in fatal.items():
             await notifier.alert(
-                llm_cause(reason), _fatal_text(i18n, reason, [r.sign for r in results])
+                llm_cause(reason),
+                _fatal_text(i18n, results[0].kind, reason, [r.sign for r in results]),
             )
         if missing:
             lines = "\n".join(
-                f"{sign_label(r.sign, i18n.locale)} — {html.escape(notifier.clean(r.error or ''))}"
+                f"{sign_label(r.sign, i18n.locale)} — "
+                + failure_reason(i18n, r.kind, notifier.clean(r.error or ""))
                 for r in missing
             )
             await notifier.broadcast(i18n.get("alert-missing", lines=lines))
@@ -102,7 +115,9 @@ def tap_failure_listener(
             return
         reason = notifier.clean(result.error or "")
         task = asyncio.create_task(
-            notifier.alert(llm_cause(reason), _fatal_text(i18n, reason, [result.sign])),
+            notifier.alert(
+                llm_cause(reason), _fatal_text(i18n, result.kind, reason, [result.sign])
+            ),
             name="admin-alert",
         )
         background.add(task)
@@ -111,6 +126,6 @@ def tap_failure_listener(
     return on_failure
 
 
-def _fatal_text(i18n: Strings, reason: str, signs: list[ZodiacSign]) -> str:
+def _fatal_text(i18n: Strings, kind: str, reason: str, signs: list[ZodiacSign]) -> str:
     names = ", ".join(sign_label(sign, i18n.locale) for sign in signs)
-    return i18n.get("alert-llm-fatal", reason=html.escape(reason), signs=names)
+    return i18n.get("alert-llm-fatal", reason=failure_reason(i18n, kind, reason), signs=names)

@@ -286,7 +286,9 @@ async def test_a_sign_missing_after_all_retries_alerts_the_admins_once(
     messages = texts_to(fake_telegram, ADMIN)
     assert messages[0].startswith("🌙 Horoscopes for June 15, 2026: 11/12 in ")
     alerts = [m for m in messages if "⚠️" in m or "🚨" in m]
-    assert alerts == ["⚠️ Still missing after all retries:\n♌ Leo — LLM HTTP 500"]
+    assert alerts == [
+        "⚠️ Still missing after all retries:\n♌ Leo — the LLM failed on its side (LLM HTTP 500)"
+    ]
     assert len(messages) == 2
     refused = [c for c in fake_telegram.calls if c.params.get("chat_id") == BLOCKED_ADMIN]
     assert len(refused) == 2 and all(c.error_code == 403 for c in refused)
@@ -305,7 +307,9 @@ async def test_a_fatal_llm_error_is_one_alert_for_all_signs(
     messages = texts_to(fake_telegram, ADMIN)
     assert messages[0].startswith("🌙 Horoscopes for") and ": 0/12 in " in messages[0]
     [alert] = [m for m in messages if "🚨" in m]
-    assert alert.startswith("🚨 The LLM refuses: LLM HTTP 401: Error code: 401 - stand-in error")
+    assert alert.startswith(
+        "🚨 The LLM refuses: the API key was not accepted (LLM HTTP 401: Error code: 401 - stand-in"
+    )
     assert "\nSigns: ♈ Aries, ♉ Taurus" in alert
     assert "♓ Pisces" in alert and "sk-live" not in alert and "Traceback" not in alert
     assert len(messages) == 2  # no "still missing" on top: the fatal alert says it all
@@ -329,7 +333,9 @@ async def test_a_fatal_llm_error_on_a_tap_alerts_the_admins_once_an_hour(
     apology = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.ARIES).pack())
     assert "couldn't write the horoscope for Aries" in apology.params["text"]
     alert = await fake_telegram.wait_for(text_to(ADMIN, "🚨"))
-    assert alert.params["text"].startswith("🚨 The LLM refuses: LLM HTTP 403")
+    assert alert.params["text"].startswith(
+        "🚨 The LLM refuses: the API key was not accepted (LLM HTTP 403"
+    )
     assert "Signs: ♈ Aries." in alert.params["text"]
 
     await back_to_menu(fake_telegram, menu)
@@ -427,6 +433,52 @@ async def test_every_admin_command_is_refused_to_others_and_does_nothing(
     assert len(fake_openai.calls) == calls
 
 
+GROUP = -100777
+
+
+async def test_admin_commands_in_a_group_reveal_nothing(
+    start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
+) -> None:
+    """Issue 9, item 10: an admin's /status in a group would show the LLM host, the database
+    and the figures to everyone there. Private chat only; a hint elsewhere."""
+    app = await start_bot(openai_api_key="sk-test", openai_base_url=fake_openai.base_url)
+    await settled(app)
+    calls = len(fake_openai.calls)
+    for command in ("/status", "/stats", "/regen leo"):
+        before = len(texts_to(fake_telegram, GROUP))
+        fake_telegram.send_text(command, user_id=ADMIN, chat_id=GROUP)
+        reply = (await fake_telegram.wait_for_count(sent("sendMessage", GROUP), before + 1))[-1]
+        assert reply.params["text"] == "Admin commands work only in your private chat with the bot."
+    assert fake_telegram.calls_of("sendPhoto") == [] and len(fake_openai.calls) == calls
+    assert not any(
+        host in text
+        for text in texts_to(fake_telegram, GROUP)
+        for host in ("127.0.0.1", "sqlite", "Writer", "/12")
+    )
+    # In the admin's own chat the same command works.
+    fake_telegram.send_text("/status", user_id=ADMIN)
+    await fake_telegram.wait_for(text_to(ADMIN, "Writer: LLM"))
+
+
+async def test_failure_reasons_are_worded_in_the_bots_language(
+    start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
+) -> None:
+    """Issue 9, item 10: the reason is the bot's language, the provider's words follow."""
+    app = await start_bot(
+        default_language="ru", openai_api_key="sk-test", openai_base_url=fake_openai.base_url
+    )
+    await settled(app)
+    fake_openai.default = Reply(status=401)
+    fake_telegram.send_text("/regen leo", user_id=ADMIN)
+    final = await fake_telegram.wait_for(
+        lambda c: c.method == "editMessageText" and "Готово" in c.params["text"]
+    )
+    assert final.result["text"].splitlines()[-1] == (
+        "❌ Не удалось: Лев — ключ API не принят "
+        "(LLM HTTP 401: Error code: 401 - stand-in error 401)"
+    )
+
+
 async def test_regen_reports_a_failed_sign_with_its_reason(
     start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
 ) -> None:
@@ -441,7 +493,8 @@ async def test_regen_reports_a_failed_sign_with_its_reason(
     assert lines[0].endswith(" s: 0 of 1 regenerated.")
     assert lines[1:] == [
         "♌❌",
-        "❌ Failed: Leo (LLM HTTP 401: Error code: 401 - stand-in error 401)",
+        "❌ Failed: Leo — the API key was not accepted "
+        "(LLM HTTP 401: Error code: 401 - stand-in error 401)",
     ]
     assert not app.services.regen.running
 

@@ -483,3 +483,17 @@ async def test_a_failing_handler_gets_an_apology_and_the_bot_goes_on(
     finally:
         async with engine.begin() as conn:
             await conn.execute(text("ALTER TABLE views_away RENAME TO horoscope_views"))
+
+
+async def test_help_says_when_the_day_really_changes(
+    start_bot: StartBot, fake_telegram: FakeTelegram
+) -> None:
+    """Issue 9, item 9: with GENERATION_TIME=06:30 the day still changes at midnight in
+    TIMEZONE (a tap generates on demand); /help must not promise 06:30."""
+    await start_bot(generation_time="06:30", timezone="Asia/Tokyo")
+    fake_telegram.send_text("/help")
+    help_ = await fake_telegram.wait_for(
+        lambda c: c.method == "sendMessage" and "/horoscope" in c.params["text"]
+    )
+    assert "06:30" not in help_.params["text"]
+    assert "midnight (Asia/Tokyo)" in help_.params["text"]

@@ -1,6 +1,7 @@
-"""Admin commands: /regen [sign], /stats [7|30], /status.
+"""Admin commands: /regen [sign], /stats [7|30], /status, in the admin's private chat only.
 
-Anyone else gets a polite refusal and a log line, nothing more: no generation, no query.
+An admin elsewhere (a group) gets a hint and nothing that chat should not see; anyone else a
+polite refusal and a log line, nothing more: no generation, no query.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import time
 from datetime import datetime
 
 import structlog
-from aiogram import Router
+from aiogram import F, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alerts import seconds_text, sign_label
+from bot.alerts import failure_reason, seconds_text, sign_label
 from bot.callbacks import StatsCallback
 from bot.i18n import Strings, format_day
 from bot.keyboards import stats_keyboard
@@ -194,8 +196,10 @@ async def _regen(
     summary += "\n" + progress_line(signs, report.results)
     if report.failed:
         names = ", ".join(
-            f"{ZODIAC_SIGNS[s].name(i18n.locale)} "
-            f"({html.escape(clean_reason(report.results[s].error or '?', secrets))})"
+            f"{ZODIAC_SIGNS[s].name(i18n.locale)} — "
+            + failure_reason(
+                i18n, report.results[s].kind, clean_reason(report.results[s].error or "", secrets)
+            )
             for s in report.failed
         )
         summary += "\n" + i18n.get("regen-failed-line", signs=names)
@@ -412,6 +416,12 @@ async def not_admin(message: Message, i18n: Strings, command: CommandObject) -> 
     await message.answer(i18n.get("admin-only"))
 
 
+async def admin_elsewhere(message: Message, i18n: Strings, command: CommandObject) -> None:
+    """An admin's command in a group: a hint, nothing revealed (no host, no figures)."""
+    log.info("admin.not_private", command=command.command, chat_type=message.chat.type)
+    await message.answer(i18n.get("admin-private-only"))
+
+
 async def not_admin_button(query: CallbackQuery, i18n: Strings) -> None:
     log.info("admin.refused", command="stats-button", user_id=query.from_user.id)
     await answer_callback(query, i18n.get("admin-only"))
@@ -420,10 +430,14 @@ async def not_admin_button(query: CallbackQuery, i18n: Strings) -> None:
 def create_router() -> Router:
     """A new router each time: an aiogram router can belong to one dispatcher only."""
     router = Router(name="admin")
-    router.message.register(regen, Command("regen"), IsAdmin())
-    router.message.register(stats, Command("stats"), IsAdmin())
-    router.message.register(status, Command("status"), IsAdmin())
+    private = F.chat.type == ChatType.PRIVATE
+    router.message.register(regen, Command("regen"), IsAdmin(), private)
+    router.message.register(stats, Command("stats"), IsAdmin(), private)
+    router.message.register(status, Command("status"), IsAdmin(), private)
+    router.message.register(admin_elsewhere, Command(*ADMIN_COMMANDS), IsAdmin())
     router.message.register(not_admin, Command(*ADMIN_COMMANDS))
-    router.callback_query.register(stats_period, StatsCallback.filter(), IsAdmin())
+    router.callback_query.register(
+        stats_period, StatsCallback.filter(), IsAdmin(), F.message.chat.type == ChatType.PRIVATE
+    )
     router.callback_query.register(not_admin_button, StatsCallback.filter())
     return router

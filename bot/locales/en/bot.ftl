@@ -119,6 +119,7 @@ alert-llm-fatal =
 
 ## Why a generation failed (a provider's own message may follow, cut and cleaned)
 
+failure-reason = { $reason } ({ $detail })
 reason-auth = the API key was not accepted
 reason-quota = the quota is exhausted
 reason-model = the model was not found

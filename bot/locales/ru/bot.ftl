@@ -132,6 +132,7 @@ alert-llm-fatal =
 
 ## Why a generation failed (a provider's own message may follow, cut and cleaned)
 
+failure-reason = { $reason } ({ $detail })
 reason-auth = ключ API не принят
 reason-quota = квота исчерпана
 reason-model = модель не найдена
