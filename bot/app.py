@@ -64,7 +64,9 @@ def create_dispatcher(
     # Outer middlewares run in the order registered: drop duplicates before a session opens.
     dp.update.outer_middleware(guard)
     # The update's language (bot/i18n.py: LocaleManager) → handlers get ``i18n``.
-    create_i18n_middleware(settings.default_language).setup(dp)
+    i18n = create_i18n_middleware(settings.default_language)
+    dp.update.outer_middleware(i18n)
+    dp["i18n_middleware"] = i18n
     dp.update.outer_middleware(DbSessionMiddleware(create_sessionmaker(services.engine)))
     dp.include_routers(*all_routers())
     dp.errors.register(on_error)

@@ -124,9 +124,12 @@ class LocaleMiddleware(I18nMiddleware):
 
 
 def create_i18n_middleware(default_language: str) -> LocaleMiddleware:
+    """Loaded now, and never unloaded: register it with ``dp.update.outer_middleware`` rather
+    than aiogram_i18n's ``setup()``, whose shutdown hook empties the bundles while a graceful
+    stop still lets running handlers finish (they failed with ``KeyError('en')``)."""
     languages = shipped_languages()
     return LocaleMiddleware(
-        core=create_core(default_language),
+        core=load_core(default_language),
         manager=LocaleManager(languages, default_language),
         default_locale=default_language,
     )

@@ -202,7 +202,6 @@ async def test_the_middleware_hands_handlers_the_updates_language(
     from bot.i18n import create_i18n_middleware
 
     middleware = create_i18n_middleware("ru")
-    middleware.core.locales.update(middleware.core.find_locales())
     seen: list[tuple[str, str, bool]] = []
 
     async def handler(event: object, data: dict[str, Any]) -> None:
