@@ -243,7 +243,7 @@ def bot_env(api_url: str, database_url: str, **extra: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         LOG_FORMAT="json",
         AUTO_MIGRATE="true",
-        LANGUAGE="ru",
+        DEFAULT_LANGUAGE="ru",
         PYTHONDONTWRITEBYTECODE="1",
         # The closed-loop users tap again the moment they are answered, far faster than a
         # person: the anti-flood limit is raised out of their way (its check still runs).

@@ -15,8 +15,8 @@ import structlog
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 
-from bot.render import format_day
-from bot.texts import Texts
+from bot.i18n import Strings, format_day
+from services.ai.errors import FailureKind
 from services.alerts import AdminNotifier, Sender
 from services.horoscope_cache import SignResult
 from services.scheduler import DailyReport, ReportListener
@@ -53,7 +53,17 @@ def sign_label(sign: ZodiacSign, language: str) -> str:
     return f"{info.emoji} {info.name(language)}"
 
 
-def job_listener(notifier: AdminNotifier, texts: Texts, language: str) -> ReportListener:
+def failure_reason(i18n: Strings, kind: str, detail: str) -> str:
+    """Why a generation failed, worded in ``i18n``'s language, then the provider's own message
+    (already cut and scrubbed by the caller), escaped: trusted HTML out."""
+    known = kind if kind in FailureKind.__members__.values() else FailureKind.UNKNOWN
+    reason = i18n.get(f"reason-{known}")
+    if not detail:
+        return reason
+    return i18n.get("failure-reason", reason=reason, detail=html.escape(detail))
+
+
+def job_listener(notifier: AdminNotifier, i18n: Strings) -> ReportListener:
     """After each run of the daily job: a one-line summary when it wrote or missed something
     (a restart that finds all twelve stored stays quiet), one alert per fatal LLM error, and
     one alert listing the signs still missing after every retry."""
@@ -62,8 +72,9 @@ def job_listener(notifier: AdminNotifier, texts: Texts, language: str) -> Report
         if report.generated or report.failed:
             stored = len(report.generated) + len(report.present)
             await notifier.broadcast(
-                texts.alert_job_done.format(
-                    date=format_day(report.day, texts, language),
+                i18n.get(
+                    "alert-job-done",
+                    date=format_day(report.day, i18n.locale),
                     stored=stored,
                     count=len(report.results),
                     seconds=seconds_text(report.seconds),
@@ -79,20 +90,22 @@ def job_listener(notifier: AdminNotifier, texts: Texts, language: str) -> Report
                 missing.append(result)
         for reason, results in fatal.items():
             await notifier.alert(
-                llm_cause(reason), _fatal_text(texts, language, reason, [r.sign for r in results])
+                llm_cause(reason),
+                _fatal_text(i18n, results[0].kind, reason, [r.sign for r in results]),
             )
         if missing:
             lines = "\n".join(
-                f"{sign_label(r.sign, language)} — {html.escape(notifier.clean(r.error or ''))}"
+                f"{sign_label(r.sign, i18n.locale)} — "
+                + failure_reason(i18n, r.kind, notifier.clean(r.error or ""))
                 for r in missing
             )
-            await notifier.broadcast(texts.alert_missing.format(lines=lines))
+            await notifier.broadcast(i18n.get("alert-missing", lines=lines))
 
     return on_report
 
 
 def tap_failure_listener(
-    notifier: AdminNotifier, texts: Texts, language: str, background: set[asyncio.Task[Any]]
+    notifier: AdminNotifier, i18n: Strings, background: set[asyncio.Task[Any]]
 ) -> Callable[[SignResult], None]:
     """A tap's generation failed for good: alert the admins if the LLM failed fatally
     (rate-limited per cause). Sending runs in the background: the user's apology never waits."""
@@ -102,7 +115,9 @@ def tap_failure_listener(
             return
         reason = notifier.clean(result.error or "")
         task = asyncio.create_task(
-            notifier.alert(llm_cause(reason), _fatal_text(texts, language, reason, [result.sign])),
+            notifier.alert(
+                llm_cause(reason), _fatal_text(i18n, result.kind, reason, [result.sign])
+            ),
             name="admin-alert",
         )
         background.add(task)
@@ -111,6 +126,6 @@ def tap_failure_listener(
     return on_failure
 
 
-def _fatal_text(texts: Texts, language: str, reason: str, signs: list[ZodiacSign]) -> str:
-    names = ", ".join(sign_label(sign, language) for sign in signs)
-    return texts.alert_llm_fatal.format(reason=html.escape(reason), signs=names)
+def _fatal_text(i18n: Strings, kind: str, reason: str, signs: list[ZodiacSign]) -> str:
+    names = ", ".join(sign_label(sign, i18n.locale) for sign in signs)
+    return i18n.get("alert-llm-fatal", reason=failure_reason(i18n, kind, reason), signs=names)

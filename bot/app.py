@@ -19,9 +19,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
+from aiogram_i18n import I18nContext, I18nMiddleware
 from aiohttp import web
 
 from bot.alerts import job_listener, tap_failure_listener, telegram_sender
+from bot.i18n import Translator, create_i18n_middleware
 from bot.middlewares import (
     DbSessionMiddleware,
     RetryAfterMiddleware,
@@ -29,7 +31,6 @@ from bot.middlewares import (
     UpdateGuard,
 )
 from bot.routers import all_routers
-from bot.texts import Texts, get_texts
 from bot.web import WebhookGate, create_web_app
 from db.engine import create_sessionmaker, safe_url
 from db.sqlite_guard import lock_sqlite_file
@@ -60,7 +61,6 @@ def create_dispatcher(
     guard: UpdateGuard | None = None,
     throttle_timer: Callable[[], float] = time.monotonic,
 ) -> Dispatcher:
-    language = settings.language.value
     guard = guard or UpdateGuard()
     dp = Dispatcher(
         disable_fsm=True,  # no conversations here: no per-user state kept for ever
@@ -70,11 +70,14 @@ def create_dispatcher(
         cache=services.cache,
         cold_taps=services.cold_taps,
         admin_ids=settings.admin_ids,
-        language=language,
-        texts=get_texts(language),
     )
     # Outer middlewares run in the order registered: drop duplicates before a session opens.
     dp.update.outer_middleware(guard)
+    # The update's language (bot/i18n.py: LocaleManager) → handlers get ``i18n``.
+    i18n = create_i18n_middleware(settings.default_language)
+    dp.update.outer_middleware(i18n)
+    dp["i18n_middleware"] = i18n
+    # After the language is known (the "not so fast" toast is worded in it).
     limiter = RateLimiter(settings.throttle_rate, timer=throttle_timer)
     dp.update.outer_middleware(ThrottleMiddleware(limiter, settings.admin_ids))
     dp.update.outer_middleware(DbSessionMiddleware(create_sessionmaker(services.engine)))
@@ -85,9 +88,19 @@ def create_dispatcher(
     return dp
 
 
-async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> None:
+async def on_startup(
+    bot: Bot, dispatcher: Dispatcher, services: Services, i18n_middleware: I18nMiddleware
+) -> None:
     settings = services.settings
-    texts = get_texts(settings.language.value)
+    if settings.legacy_language_used:
+        log.warning(
+            "settings.deprecated",
+            setting="LANGUAGE",
+            use="DEFAULT_LANGUAGE",
+            message="LANGUAGE is deprecated: rename it to DEFAULT_LANGUAGE",
+        )
+    # Admin alerts and the default command menu speak the default language.
+    texts = Translator(i18n_middleware.core, settings.default_language)
     if settings.bot_mode is BotMode.WEBHOOK:
         assert settings.webhook_secret is not None
         await bot.set_webhook(
@@ -96,17 +109,17 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
             allowed_updates=dispatcher.resolve_used_update_types(),
         )
     commands = [
-        BotCommand(command="start", description=texts.cmd_start),
-        BotCommand(command="horoscope", description=texts.cmd_horoscope),
-        BotCommand(command="help", description=texts.cmd_help),
+        BotCommand(command="start", description=texts.get("cmd-start")),
+        BotCommand(command="horoscope", description=texts.get("cmd-horoscope")),
+        BotCommand(command="help", description=texts.get("cmd-help")),
     ]
     await bot.set_my_commands(commands)
     # Admins see their commands in the menu too (only in their own chats).
     admin_commands = [
         *commands,
-        BotCommand(command="regen", description=texts.cmd_regen),
-        BotCommand(command="stats", description=texts.cmd_stats),
-        BotCommand(command="status", description=texts.cmd_status),
+        BotCommand(command="regen", description=texts.get("cmd-regen")),
+        BotCommand(command="stats", description=texts.get("cmd-stats")),
+        BotCommand(command="status", description=texts.get("cmd-status")),
     ]
     for admin_id in sorted(settings.admin_ids):
         try:
@@ -119,9 +132,8 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
     notifier = AdminNotifier(
         settings.admin_ids, telegram_sender(bot), secrets=secret_values(settings)
     )
-    language = settings.language.value
-    on_report = job_listener(notifier, texts, language)
-    on_failure = tap_failure_listener(notifier, texts, language, services.background)
+    on_report = job_listener(notifier, texts)
+    on_failure = tap_failure_listener(notifier, texts, services.background)
     services.daily.listeners.append(on_report)
     services.cache.failure_listeners.append(on_failure)
     dispatcher["admin_listeners"] = (on_report, on_failure)
@@ -182,7 +194,12 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateG
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 
 
-async def on_error(event: ErrorEvent, bot: Bot, texts: Texts) -> bool:
+async def on_error(
+    event: ErrorEvent,
+    bot: Bot,
+    i18n_middleware: I18nMiddleware,
+    i18n: I18nContext | None = None,
+) -> bool:
     """One bad update never stops the bot: log it, tell the user something went wrong."""
     update = event.update
     log.error(
@@ -198,7 +215,9 @@ async def on_error(event: ErrorEvent, bot: Bot, texts: Texts) -> bool:
         chat_id = update.callback_query.from_user.id
     if chat_id is not None:
         try:
-            await bot.send_message(chat_id, texts.something_went_wrong)
+            if i18n is None:  # failed before the language was known: the default one
+                i18n = i18n_middleware.new_context(i18n_middleware.core.default_locale or "", {})
+            await bot.send_message(chat_id, i18n.get("something-went-wrong"))
         except Exception as error:
             log.info("update.apology_failed", error=repr(error))
     return True

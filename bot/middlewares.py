@@ -158,12 +158,12 @@ class ThrottleMiddleware(BaseMiddleware):
         if sender is None or sender.id in self._admin_ids or self.limiter.allow(sender.id):
             return await handler(event, data)
         log.info("update.throttled", kind=event.event_type)
-        texts = data["texts"]
+        too_fast = data["i18n"].get("too-fast")
         if query is not None:
-            await answer_callback(query, texts.too_fast)
+            await answer_callback(query, too_fast)
         elif message is not None and self.limiter.should_notice(sender.id):
             try:
-                await message.answer(texts.too_fast)
+                await message.answer(too_fast)
             except TelegramAPIError as error:
                 log.info("update.throttle_notice_failed", error=error.message)
         return None

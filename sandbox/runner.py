@@ -75,7 +75,7 @@ class Sandbox:
         self._base_settings = settings
         self._clock = clock
         self.settings = settings  # the bot's, once started
-        self.web = ChatWeb(self.tg, self.users, language_code=settings.language.value)
+        self.web = ChatWeb(self.tg, self.users, language_code=settings.default_language)
         self.app: BotApp | None = None
         self.url = ""
         self._polling: asyncio.Task[None] | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,9 +29,21 @@ _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-class Language(StrEnum):
-    RU = "ru"
-    EN = "en"
+# One directory per shipped language, each with the bot's strings as Fluent files: adding a
+# language is adding a directory (bot/i18n.py loads them).
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "bot" / "locales"
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$")
+
+
+def shipped_languages() -> tuple[str, ...]:
+    """The languages the bot speaks: the locale directories that hold a Fluent file."""
+    return tuple(
+        sorted(
+            entry.name
+            for entry in LOCALES_DIR.iterdir()
+            if entry.is_dir() and _LANGUAGE_RE.match(entry.name) and any(entry.glob("*.ftl"))
+        )
+    )
 
 
 class BotMode(StrEnum):
@@ -108,7 +121,8 @@ class Settings(DatabaseSettings):
     on_demand_retry_delays: Annotated[tuple[float, ...], NoDecode] = (5.0, 10.0, 30.0)
     daily_retry_delays: Annotated[tuple[float, ...], NoDecode] = (300.0, 600.0, 1800.0)
     view_flush_seconds: float = Field(5.0, gt=0)
-    language: Language = Language.RU
+    default_language: str = "ru"
+    language: str | None = None  # the old name of DEFAULT_LANGUAGE, still accepted
     max_concurrent_updates: int = Field(100, ge=1)
     max_cold_taps: int = Field(1000, ge=1)
     bot_mode: BotMode = BotMode.POLLING
@@ -146,6 +160,28 @@ class Settings(DatabaseSettings):
         if not value.startswith("/"):
             raise ValueError("must start with '/', e.g. /webhook")
         return value
+
+    @field_validator("default_language", "language")
+    @classmethod
+    def _check_language(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().lower()
+        shipped = shipped_languages()
+        if code not in shipped:
+            raise ValueError(f"{value!r} is not a shipped language; one of: {', '.join(shipped)}")
+        return code
+
+    @model_validator(mode="after")
+    def _legacy_language(self) -> Settings:
+        if self.language is not None and "default_language" not in self.model_fields_set:
+            self.default_language = self.language
+        return self
+
+    @property
+    def legacy_language_used(self) -> bool:
+        """LANGUAGE was set (the old name): the bot logs a deprecation line at start."""
+        return self.language is not None
 
     @model_validator(mode="after")
     def _check_webhook(self) -> Settings:

@@ -77,6 +77,7 @@ class SignResult:
     error: str | None = None
     retryable: bool = True
     alert: bool = False
+    kind: str = "unknown"  # services.ai.errors.FailureKind: the bot words it for admins
 
 
 class HoroscopeCacheService:
@@ -441,7 +442,7 @@ class HoroscopeCacheService:
         self.counters.generation("failed", time.perf_counter() - began)
         log.error("generation.failed", sign=sign.value, day=day.isoformat(), attempts=attempts)
         failed = SignResult(
-            sign, Outcome.FAILED, attempts, str(error), error.retryable, error.alert
+            sign, Outcome.FAILED, attempts, str(error), error.retryable, error.alert, error.kind
         )
         return failed, None
 

@@ -127,7 +127,7 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         ai=ai,
         sessionmaker=sessionmaker,
         clock=clock,
-        language=settings.language.value,
+        language=settings.default_language,
         on_demand_retry_delays=settings.on_demand_retry_delays,
         views=ViewCounter(sessionmaker, interval=settings.view_flush_seconds),
         locks=AdvisoryLocks(engine),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -140,9 +141,7 @@ async def generate_daily_horoscopes(
                         result = SignResult(sign, Outcome.FAILED, 1, repr(error))
                     previous = report.results.get(sign)
                     attempts = result.attempts + (previous.attempts if previous else 0)
-                    report.results[sign] = SignResult(
-                        sign, result.outcome, attempts, result.error, result.retryable, result.alert
-                    )
+                    report.results[sign] = dataclasses.replace(result, attempts=attempts)
                     log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
                     if progress is not None:
                         await progress(report.results[sign])

@@ -120,7 +120,7 @@ def process_env(**settings: str) -> dict[str, str]:
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
     # Tests tap at machine speed: the anti-flood limit is raised out of their way (the
     # throttling test sets its own).
-    env.update(LANGUAGE="en", LOG_FORMAT="json", THROTTLE_RATE="1000")
+    env.update(DEFAULT_LANGUAGE="en", LOG_FORMAT="json", THROTTLE_RATE="1000")
     env.update(settings)
     return env
 
@@ -227,7 +227,7 @@ def make_settings(database_url: str) -> Callable[..., Settings]:
             "daily_retry_delays": "0.05,0.05,0.05",
             "view_flush_seconds": 0.2,
             "admin_ids": "42",
-            "language": "en",
+            "default_language": "en",
             "throttle_rate": 1000,  # tests tap at machine speed (test_throttle sets its own)
         }
         values.update(overrides)

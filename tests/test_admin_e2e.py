@@ -101,7 +101,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     assert image.format == "PNG" and image.size == (960, 720)
     assert day.result["caption"].splitlines() == [
         "📊 Views on June 15, 2026",
-        "Today: 8 (+2, +33% vs yesterday)",
+        "Today: 8 views (+2, +33% vs yesterday)",
         "Today 8 · 7 days 21 · 30 days 35",
         "Most read: ♌ Leo (5) · least read: ♉ Taurus (0)",
     ]
@@ -110,7 +110,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     week = await fake_telegram.wait_for(lambda c: sent("sendPhoto", ADMIN)(c) and c.seq > day.seq)
     assert decode_png(week).size == (960, 720)
     assert week.result["caption"].splitlines()[1:] == [
-        "Last 7 days: 21 (+7, +50% vs the 7 days before)",
+        "Last 7 days: 21 views (+7, +50% vs the 7 days before)",
         "Today 8 · 7 days 21 · 30 days 35",
         "Most read: ♈ Aries (9) · least read: ♉ Taurus (0)",
     ]
@@ -118,7 +118,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     fake_telegram.send_text("/stats 30", user_id=ADMIN)
     month = await fake_telegram.wait_for(lambda c: sent("sendPhoto", ADMIN)(c) and c.seq > week.seq)
     assert decode_png(month).size == (960, 720)
-    assert "Last 30 days: 35 (+26, +289% vs the 30 days before)" in month.result["caption"]
+    assert "Last 30 days: 35 views (+26, +289% vs the 30 days before)" in month.result["caption"]
     assert "Most read: ♊ Gemini (14)" in month.result["caption"]
 
     fake_telegram.send_text("/stats 12", user_id=ADMIN)
@@ -182,7 +182,7 @@ async def test_stats_without_data_is_a_friendly_text_and_no_chart(
     assert fake_telegram.calls_of("sendPhoto") == []
     fake_telegram.send_text("/stats 30", user_id=ADMIN)
     month = await fake_telegram.wait_for(sent("sendPhoto", ADMIN))
-    assert "Last 30 days: 0 (-3, -100% vs the 30 days before)" in month.result["caption"]
+    assert "Last 30 days: 0 views (-3, -100% vs the 30 days before)" in month.result["caption"]
     # "Today" under that chart: nothing to draw, so a notice and the chart stays.
     query_id = fake_telegram.tap(month.result["message_id"], "stats:1", user_id=ADMIN)
     answered = await fake_telegram.wait_for(
@@ -289,7 +289,9 @@ async def test_a_sign_missing_after_all_retries_alerts_the_admins_once(
     messages = texts_to(fake_telegram, ADMIN)
     assert messages[0].startswith("🌙 Horoscopes for June 15, 2026: 11/12 in ")
     alerts = [m for m in messages if "⚠️" in m or "🚨" in m]
-    assert alerts == ["⚠️ Still missing after all retries:\n♌ Leo — LLM HTTP 500"]
+    assert alerts == [
+        "⚠️ Still missing after all retries:\n♌ Leo — the LLM failed on its side (LLM HTTP 500)"
+    ]
     assert len(messages) == 2
     refused = [c for c in fake_telegram.calls if c.params.get("chat_id") == BLOCKED_ADMIN]
     assert len(refused) == 2 and all(c.error_code == 403 for c in refused)
@@ -309,7 +311,9 @@ async def test_a_fatal_llm_error_is_one_alert_for_all_signs(
     messages = texts_to(fake_telegram, ADMIN)
     assert messages[0].startswith("🌙 Horoscopes for") and ": 0/12 in " in messages[0]
     [alert] = [m for m in messages if "🚨" in m]
-    assert alert.startswith("🚨 The LLM refuses: LLM HTTP 401: Error code: 401 - stand-in error")
+    assert alert.startswith(
+        "🚨 The LLM refuses: the API key was not accepted (LLM HTTP 401: Error code: 401 - stand-in"
+    )
     assert "\nSigns: ♈ Aries, ♉ Taurus" in alert
     assert "♓ Pisces" in alert and "sk-live" not in alert and "Traceback" not in alert
     assert len(messages) == 2  # no "still missing" on top: the fatal alert says it all
@@ -334,7 +338,9 @@ async def test_a_fatal_llm_error_on_a_tap_alerts_the_admins_once_an_hour(
     apology = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.ARIES).pack())
     assert "couldn't write the horoscope for Aries" in apology.params["text"]
     alert = await fake_telegram.wait_for(text_to(ADMIN, "🚨"))
-    assert alert.params["text"].startswith("🚨 The LLM refuses: LLM HTTP 403")
+    assert alert.params["text"].startswith(
+        "🚨 The LLM refuses: the API key was not accepted (LLM HTTP 403"
+    )
     assert "Signs: ♈ Aries." in alert.params["text"]
 
     await back_to_menu(fake_telegram, menu)
@@ -432,6 +438,52 @@ async def test_every_admin_command_is_refused_to_others_and_does_nothing(
     assert len(fake_openai.calls) == calls
 
 
+GROUP = -100777
+
+
+async def test_admin_commands_in_a_group_reveal_nothing(
+    start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
+) -> None:
+    """Issue 9, item 10: an admin's /status in a group would show the LLM host, the database
+    and the figures to everyone there. Private chat only; a hint elsewhere."""
+    app = await start_bot(openai_api_key="sk-test", openai_base_url=fake_openai.base_url)
+    await settled(app)
+    calls = len(fake_openai.calls)
+    for command in ("/status", "/stats", "/regen leo"):
+        before = len(texts_to(fake_telegram, GROUP))
+        fake_telegram.send_text(command, user_id=ADMIN, chat_id=GROUP)
+        reply = (await fake_telegram.wait_for_count(sent("sendMessage", GROUP), before + 1))[-1]
+        assert reply.params["text"] == "Admin commands work only in your private chat with the bot."
+    assert fake_telegram.calls_of("sendPhoto") == [] and len(fake_openai.calls) == calls
+    assert not any(
+        host in text
+        for text in texts_to(fake_telegram, GROUP)
+        for host in ("127.0.0.1", "sqlite", "Writer", "/12")
+    )
+    # In the admin's own chat the same command works.
+    fake_telegram.send_text("/status", user_id=ADMIN)
+    await fake_telegram.wait_for(text_to(ADMIN, "Writer: LLM"))
+
+
+async def test_failure_reasons_are_worded_in_the_bots_language(
+    start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
+) -> None:
+    """Issue 9, item 10: the reason is the bot's language, the provider's words follow."""
+    app = await start_bot(
+        default_language="ru", openai_api_key="sk-test", openai_base_url=fake_openai.base_url
+    )
+    await settled(app)
+    fake_openai.default = Reply(status=401)
+    fake_telegram.send_text("/regen leo", user_id=ADMIN)
+    final = await fake_telegram.wait_for(
+        lambda c: c.method == "editMessageText" and "Готово" in c.params["text"]
+    )
+    assert final.result["text"].splitlines()[-1] == (
+        "❌ Не удалось: Лев — ключ API не принят "
+        "(LLM HTTP 401: Error code: 401 - stand-in error 401)"
+    )
+
+
 async def test_regen_reports_a_failed_sign_with_its_reason(
     start_bot: StartBot, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
 ) -> None:
@@ -446,7 +498,8 @@ async def test_regen_reports_a_failed_sign_with_its_reason(
     assert lines[0].endswith(" s: 0 of 1 regenerated.")
     assert lines[1:] == [
         "♌❌",
-        "❌ Failed: Leo (LLM HTTP 401: Error code: 401 - stand-in error 401)",
+        "❌ Failed: Leo — the API key was not accepted "
+        "(LLM HTTP 401: Error code: 401 - stand-in error 401)",
     ]
     assert not app.services.regen.running
 

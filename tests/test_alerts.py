@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 
 from bot.alerts import job_listener
-from bot.texts import EN
+from bot.i18n import Translator, load_core
 from services.alerts import AdminNotifier, AlertLimiter, clean_reason
 from services.horoscope_cache import Outcome, SignResult
 from services.scheduler import DailyReport
@@ -70,8 +71,10 @@ def test_reasons_lose_secrets_and_stack_traces() -> None:
     assert len(clean_reason("x" * 1000)) == 200
 
 
-def failed(sign: ZodiacSign, error: str, *, alert: bool = False) -> SignResult:
-    return SignResult(sign, Outcome.FAILED, 4, error, retryable=not alert, alert=alert)
+def failed(
+    sign: ZodiacSign, error: str, *, alert: bool = False, kind: str = "unknown"
+) -> SignResult:
+    return SignResult(sign, Outcome.FAILED, 4, error, retryable=not alert, alert=alert, kind=kind)
 
 
 async def test_the_job_listener_words_one_summary_and_one_alert_per_cause() -> None:
@@ -82,24 +85,24 @@ async def test_the_job_listener_words_one_summary_and_one_alert_per_cause() -> N
 
     clock = FakeClock()
     notifier = AdminNotifier([1], send, limiter=AlertLimiter(clock=clock))
-    listener = job_listener(notifier, EN, "en")
+    listener = job_listener(notifier, Translator(load_core("en"), "en"))
     report = DailyReport(date(2026, 6, 15), seconds=41.2)
     for sign in ZodiacSign:
         report.results[sign] = SignResult(sign, Outcome.GENERATED, 1)
-    report.results[ZodiacSign.LEO] = failed(ZodiacSign.LEO, "LLM HTTP 500")
+    report.results[ZodiacSign.LEO] = failed(ZodiacSign.LEO, "LLM HTTP 500", kind="server")
     report.results[ZodiacSign.ARIES] = failed(
-        ZodiacSign.ARIES, "LLM quota exhausted (429)", alert=True
+        ZodiacSign.ARIES, "LLM quota exhausted (429)", alert=True, kind="quota"
     )
     report.results[ZodiacSign.TAURUS] = failed(
-        ZodiacSign.TAURUS, "LLM quota exhausted (429)", alert=True
+        ZodiacSign.TAURUS, "LLM quota exhausted (429)", alert=True, kind="quota"
     )
 
     await listener(report)
     assert got == [
         "🌙 Horoscopes for June 15, 2026: 9/12 in 41 s",
-        "🚨 The LLM refuses: LLM quota exhausted (429)\nSigns: ♈ Aries, ♉ Taurus. "
-        "Check OPENAI_API_KEY, the quota and OPENAI_MODEL.",
-        "⚠️ Still missing after all retries:\n♌ Leo — LLM HTTP 500",
+        "🚨 The LLM refuses: the quota is exhausted (LLM quota exhausted (429))\n"
+        "Signs: ♈ Aries, ♉ Taurus. Check OPENAI_API_KEY, the quota and OPENAI_MODEL.",
+        "⚠️ Still missing after all retries:\n♌ Leo — the LLM failed on its side (LLM HTTP 500)",
     ]
     await listener(report)  # within the hour: the summary only
     assert got[3:] == ["🌙 Horoscopes for June 15, 2026: 9/12 in 41 s"]
@@ -111,3 +114,30 @@ async def test_the_job_listener_words_one_summary_and_one_alert_per_cause() -> N
     quiet.results = {s: SignResult(s, Outcome.PRESENT) for s in ZodiacSign}
     await listener(quiet)  # a restart that found all twelve stored says nothing
     assert len(got) == 7
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "🚨 LLM отказывает: квота исчерпана (LLM quota exhausted (429))"),
+        ("en", "🚨 The LLM refuses: the quota is exhausted (LLM quota exhausted (429))"),
+    ],
+)
+async def test_failure_reasons_are_worded_in_the_admins_language(
+    language: str, expected: str
+) -> None:
+    got: list[str] = []
+
+    async def send(chat_id: int, text: str) -> None:
+        got.append(text)
+
+    notifier = AdminNotifier([1], send)
+    listener = job_listener(notifier, Translator(load_core(language), language))
+    report = DailyReport(date(2026, 6, 15), seconds=3)
+    report.results[ZodiacSign.LEO] = failed(
+        ZodiacSign.LEO, "LLM quota exhausted (429) <sk-abcdef>", alert=True, kind="quota"
+    )
+    await listener(report)
+    [alert] = [text for text in got if text.startswith("🚨")]
+    assert alert.startswith(expected.removesuffix(")"))
+    assert "sk-abcdef" not in alert and "&lt;***&gt;" in alert  # scrubbed, then escaped

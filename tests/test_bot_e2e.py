@@ -397,8 +397,8 @@ async def test_k_taps_k_views_after_graceful_stop(
 async def test_russian_by_default_help_and_commands(
     start_bot: StartBot, fake_telegram: FakeTelegram
 ) -> None:
-    await start_bot(language="ru")
-    fake_telegram.send_text("/start")
+    await start_bot(default_language="ru", clock=Clock("Europe/Moscow", now=Now(NOON)))
+    fake_telegram.send_text("/start")  # no language_code: the default language
     greeting = await fake_telegram.wait_for(sent("sendMessage"))
     assert "Выберите свой знак зодиака" in greeting.params["text"]
     labels = [b["text"] for row in greeting.params["reply_markup"]["inline_keyboard"] for b in row]
@@ -412,10 +412,37 @@ async def test_russian_by_default_help_and_commands(
     help_ = await fake_telegram.wait_for(
         lambda c: c.method == "sendMessage" and "/horoscope" in c.params["text"]
     )
-    assert "00:00 (Europe/Moscow)" in help_.params["text"]
+    assert "полночь (Europe/Moscow)" in help_.params["text"]
     menu = int(greeting.result["message_id"])
     shown = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.SCORPIO).pack())
-    assert shown.params["text"].startswith("<b>♏ Скорпион · 15 июня 2026</b>\n\n")  # fixed_clock()
+    assert shown.params["text"].startswith("<b>♏ Скорпион · 15 июня 2026")  # fixed_clock()
+
+
+async def test_each_user_is_answered_in_their_apps_language(
+    start_bot: StartBot, fake_telegram: FakeTelegram
+) -> None:
+    """Acceptance 1 of issue 10 for the languages shipped: the app's language when shipped
+    (the full tag, then its base), else DEFAULT_LANGUAGE, from the first /start."""
+    await start_bot(default_language="ru")
+    expected = {
+        2001: ("en", "Choose your zodiac sign", "♈ Aries"),
+        2002: ("ru", "Выберите свой знак зодиака", "♈ Овен"),
+        2003: ("en-GB", "Choose your zodiac sign", "♈ Aries"),
+        2004: ("fr", "Выберите свой знак зодиака", "♈ Овен"),
+        2005: (None, "Выберите свой знак зодиака", "♈ Овен"),
+    }
+    for user, (code, _, _) in expected.items():
+        fake_telegram.send_text("/start", user_id=user, language_code=code)
+    for user, (code, greeting, first_button) in expected.items():
+        reply = await fake_telegram.wait_for(sent("sendMessage", user))
+        assert greeting in reply.params["text"], code
+        rows = reply.params["reply_markup"]["inline_keyboard"]
+        assert rows[0][0]["text"] == first_button, code
+    # The same user whose app switches language is answered in the new one at once.
+    before = len([c for c in fake_telegram.calls if sent("sendMessage", 2002)(c)])
+    fake_telegram.send_text("/help", user_id=2002, language_code="en")
+    [*_, help_] = await fake_telegram.wait_for_count(sent("sendMessage", 2002), before + 1)
+    assert "How it works" in help_.params["text"]
 
 
 @pytest.mark.date_sensitive
@@ -434,7 +461,7 @@ async def test_stats_for_admins(start_bot: StartBot, fake_telegram: FakeTelegram
     fake_telegram.send_text("/stats", user_id=ADMIN)
     report = await fake_telegram.wait_for(sent("sendPhoto", ADMIN))
     caption = report.result["caption"]  # the taps not yet written are counted too
-    assert "Today: 3 (+3 vs yesterday)" in caption
+    assert "Today: 3 views (+3 vs yesterday)" in caption
     assert "Most read: ♌ Leo (2)" in caption
 
 
@@ -458,3 +485,17 @@ async def test_a_failing_handler_gets_an_apology_and_the_bot_goes_on(
     finally:
         async with engine.begin() as conn:
             await conn.execute(text("ALTER TABLE views_away RENAME TO horoscope_views"))
+
+
+async def test_help_says_when_the_day_really_changes(
+    start_bot: StartBot, fake_telegram: FakeTelegram
+) -> None:
+    """Issue 9, item 9: with GENERATION_TIME=06:30 the day still changes at midnight in
+    TIMEZONE (a tap generates on demand); /help must not promise 06:30."""
+    await start_bot(generation_time="06:30", timezone="Asia/Tokyo")
+    fake_telegram.send_text("/help")
+    help_ = await fake_telegram.wait_for(
+        lambda c: c.method == "sendMessage" and "/horoscope" in c.params["text"]
+    )
+    assert "06:30" not in help_.params["text"]
+    assert "midnight (Asia/Tokyo)" in help_.params["text"]

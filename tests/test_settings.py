@@ -29,7 +29,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.on_demand_retry_delays == (5.0, 10.0, 30.0)
     assert settings.daily_retry_delays == (300.0, 600.0, 1800.0)
     assert settings.view_flush_seconds == 5.0
-    assert settings.language == "ru"
+    assert settings.default_language == "ru" and not settings.legacy_language_used
     assert settings.openai_api_key is None
     assert settings.auto_migrate is True
     assert settings.admin_ids == frozenset()
@@ -44,7 +44,7 @@ def test_environment_values(monkeypatch: pytest.MonkeyPatch) -> None:
         "VIEW_FLUSH_SECONDS": "0.5",
         "GENERATION_TIME": "07:05",
         "OPENAI_API_KEY": "",
-        "LANGUAGE": "en",
+        "DEFAULT_LANGUAGE": "EN",
         "AUTO_MIGRATE": "false",
     }.items():
         monkeypatch.setenv(name, value)
@@ -55,8 +55,27 @@ def test_environment_values(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.view_flush_seconds == 0.5
     assert settings.generation_time == time(7, 5)
     assert settings.openai_api_key is None  # an empty line in .env means "unset"
-    assert settings.language == "en"
+    assert settings.default_language == "en"  # lowercased
     assert settings.auto_migrate is False
+
+
+def test_language_is_the_old_name_of_default_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("LANGUAGE", "en")
+    settings = load_settings()
+    assert settings.default_language == "en" and settings.legacy_language_used
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "ru")  # the new name wins
+    assert load_settings().default_language == "ru"
+
+
+def test_shipped_languages_are_the_locale_directories() -> None:
+    from services.config import LOCALES_DIR, shipped_languages
+
+    shipped = shipped_languages()
+    assert {"ru", "en"} <= set(shipped)
+    assert sorted(p.parent.name for p in LOCALES_DIR.glob("*/*.ftl")) == sorted(
+        [lang for lang in shipped for _ in (LOCALES_DIR / lang).glob("*.ftl")]
+    )
 
 
 def test_dotenv_file_is_read(tmp_path: object) -> None:
@@ -76,7 +95,8 @@ def test_dotenv_file_is_read(tmp_path: object) -> None:
         ("ON_DEMAND_RETRY_DELAYS", "5,-1", "ON_DEMAND_RETRY_DELAYS is invalid"),
         ("DAILY_RETRY_DELAYS", "soon", "DAILY_RETRY_DELAYS is invalid"),
         ("VIEW_FLUSH_SECONDS", "0", "VIEW_FLUSH_SECONDS is invalid"),
-        ("LANGUAGE", "de", "LANGUAGE is invalid"),
+        ("LANGUAGE", "xx", "LANGUAGE is invalid"),
+        ("DEFAULT_LANGUAGE", "fr", "DEFAULT_LANGUAGE is invalid: 'fr' is not a shipped language"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT is invalid"),
     ],
 )

@@ -1,6 +1,7 @@
-"""Admin commands: /regen [sign], /stats [7|30], /status.
+"""Admin commands: /regen [sign], /stats [7|30], /status, in the admin's private chat only.
 
-Anyone else gets a polite refusal and a log line, nothing more: no generation, no query.
+An admin elsewhere (a group) gets a hint and nothing that chat should not see; anyone else a
+polite refusal and a log line, nothing more: no generation, no query.
 """
 
 from __future__ import annotations
@@ -12,18 +13,19 @@ import time
 from datetime import datetime
 
 import structlog
-from aiogram import Router
+from aiogram import F, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
+from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alerts import seconds_text, sign_label
+from bot.alerts import failure_reason, seconds_text, sign_label
 from bot.callbacks import StatsCallback
+from bot.i18n import Strings, format_day
 from bot.keyboards import stats_keyboard
-from bot.render import format_day
 from bot.replies import answer_callback
-from bot.texts import Texts
 from services.alerts import clean_reason
 from services.charts import ChartData, render_views_chart
 from services.horoscope_cache import HoroscopeCacheService, Outcome, SignResult
@@ -111,13 +113,13 @@ async def regen(
     command: CommandObject,
     cache: HoroscopeCacheService,
     services: Services,
-    texts: Texts,
-    language: str,
+    i18n: I18nContext,
 ) -> None:
     state = services.regen
     if state.running:  # checked and set with no await in between: one /regen at a time
         await message.answer(
-            texts.regen_busy.format(
+            i18n.get(
+                "regen-busy",
                 done=state.done,
                 count=state.count,
                 seconds=f"{time.monotonic() - state.started:.0f}",
@@ -129,15 +131,13 @@ async def regen(
         sign = parse_sign(command.args)
         if sign is None:
             await message.answer(
-                texts.regen_unknown_sign.format(sign=html.escape(command.args[:64]))
+                i18n.get("regen-unknown-sign", sign=html.escape(command.args[:64]))
             )
             return
         signs = [sign]
     state.running, state.started, state.done, state.count = True, time.monotonic(), 0, len(signs)
     try:
-        await _regen(
-            message, cache, signs, state, texts, language, secret_values(services.settings)
-        )
+        await _regen(message, cache, signs, state, i18n, secret_values(services.settings))
     finally:
         state.running = False
 
@@ -147,17 +147,20 @@ async def _regen(
     cache: HoroscopeCacheService,
     signs: list[ZodiacSign],
     state: RegenState,
-    texts: Texts,
-    language: str,
+    i18n: Strings,
     secrets: list[str],
 ) -> None:
     day = cache.today()
-    when = format_day(day, texts, language)
+    when = format_day(day, i18n.locale)
     results: dict[ZodiacSign, SignResult] = {}
 
     def text() -> str:
-        return texts.regen_progress.format(
-            date=when, done=state.done, count=len(signs), signs=progress_line(signs, results)
+        return i18n.get(
+            "regen-progress",
+            date=when,
+            done=state.done,
+            count=len(signs),
+            signs=progress_line(signs, results),
         )
 
     status = await message.answer(text())
@@ -184,17 +187,22 @@ async def _regen(
         live.cancel()
         raise
     state.running = False  # generation is over: a new /regen may start while we report
-    summary = texts.regen_done.format(
-        seconds=seconds_text(report.seconds), generated=len(report.generated), count=len(signs)
+    summary = i18n.get(
+        "regen-done",
+        seconds=seconds_text(report.seconds),
+        generated=len(report.generated),
+        count=len(signs),
     )
     summary += "\n" + progress_line(signs, report.results)
     if report.failed:
         names = ", ".join(
-            f"{ZODIAC_SIGNS[s].name(language)} "
-            f"({html.escape(clean_reason(report.results[s].error or '?', secrets))})"
+            f"{ZODIAC_SIGNS[s].name(i18n.locale)} — "
+            + failure_reason(
+                i18n, report.results[s].kind, clean_reason(report.results[s].error or "", secrets)
+            )
             for s in report.failed
         )
-        summary += texts.regen_failed_line.format(signs=names)
+        summary += "\n" + i18n.get("regen-failed-line", signs=names)
     await live.finish(summary)
 
 
@@ -216,70 +224,71 @@ def _change(stats: PeriodStats) -> str:
     return f"{stats.change:+d}, {percent:+.0f}%"
 
 
-def stats_caption(stats: PeriodStats, texts: Texts, language: str) -> str:
-    when = format_day(stats.today, texts, language)
+def stats_caption(stats: PeriodStats, i18n: Strings) -> str:
+    when = format_day(stats.today, i18n.locale)
     (most, most_views), (least, least_views) = stats.most_and_least(SIGN_KEYS)
     if stats.period == 1:
         lines = [
-            texts.stats_title.format(date=when),
-            texts.stats_current_day.format(total=stats.total, change=_change(stats)),
+            i18n.get("stats-title", date=when),
+            i18n.get("stats-current-day", total=stats.total, change=_change(stats)),
         ]
     else:
         lines = [
-            texts.stats_title_period.format(days=stats.period, date=when),
-            texts.stats_current_period.format(
-                days=stats.period, total=stats.total, change=_change(stats)
+            i18n.get("stats-title-period", days=stats.period, date=when),
+            i18n.get(
+                "stats-current-period", days=stats.period, total=stats.total, change=_change(stats)
             ),
         ]
     lines += [
-        texts.stats_totals.format(
-            today=stats.today_total, week=stats.week_total, month=stats.month_total
+        i18n.get(
+            "stats-totals", today=stats.today_total, week=stats.week_total, month=stats.month_total
         ),
-        texts.stats_extremes.format(
-            most=sign_label(ZodiacSign(most), language),
+        i18n.get(
+            "stats-extremes",
+            most=sign_label(ZodiacSign(most), i18n.locale),
             most_views=most_views,
-            least=sign_label(ZodiacSign(least), language),
+            least=sign_label(ZodiacSign(least), i18n.locale),
             least_views=least_views,
         ),
     ]
     return "\n".join(lines)
 
 
-def stats_chart(stats: PeriodStats, texts: Texts, language: str) -> ChartData:
-    when = format_day(stats.today, texts, language)
+def stats_chart(stats: PeriodStats, i18n: Strings) -> ChartData:
+    when = format_day(stats.today, i18n.locale)
     if stats.period == 1:
-        title = texts.chart_title_day.format(date=when)
-        current_label, baseline_label = texts.chart_today, texts.chart_week_average
+        title = i18n.get("chart-title-day", date=when)
+        current_label, baseline_label = i18n.get("chart-today"), i18n.get("chart-week-average")
     else:
-        title = texts.chart_title_period.format(days=stats.period, date=when)
-        current_label = texts.chart_last_days.format(days=stats.period)
-        baseline_label = texts.chart_previous_days.format(days=stats.period)
+        title = i18n.get("chart-title-period", days=stats.period, date=when)
+        current_label = i18n.get("chart-last-days", days=stats.period)
+        baseline_label = i18n.get("chart-previous-days", days=stats.period)
     return ChartData(
         title=title,
-        labels=[sign_label(sign, language) for sign in ZodiacSign],
+        labels=[sign_label(sign, i18n.locale) for sign in ZodiacSign],
         current=[stats.current[key] for key in SIGN_KEYS],
         baseline=[stats.baseline[key] for key in SIGN_KEYS],
         current_label=current_label,
         baseline_label=baseline_label,
-        axis_label=texts.chart_axis,
+        axis_label=i18n.get("chart-axis"),
     )
 
 
 async def _period_report(
-    cache: HoroscopeCacheService, session: AsyncSession, period: int, texts: Texts
+    cache: HoroscopeCacheService, session: AsyncSession, period: int, i18n: Strings
 ) -> PeriodStats | str:
     """The period's numbers, or the text to say instead when there is nothing to draw."""
     await cache.views.flush()  # include the taps not yet written
     history = await load_view_history(session, cache.today())
     if history.empty:
-        return texts.stats_empty
+        return i18n.get("stats-empty")
     report = period_stats(history, period, SIGN_KEYS)
-    return texts.stats_empty_period if report.empty else report
+    return i18n.get("stats-empty-period") if report.empty else report
 
 
-async def _chart_file(report: PeriodStats, texts: Texts, language: str) -> BufferedInputFile:
+async def _chart_file(report: PeriodStats, i18n: Strings) -> BufferedInputFile:
     # Rendering takes ~100 ms of CPU: a worker thread, not the event loop.
-    png = await asyncio.to_thread(render_views_chart, stats_chart(report, texts, language))
+    png = await asyncio.to_thread(render_views_chart, stats_chart(report, i18n))
     name = f"stats-{report.today.isoformat()}-{report.period}d.png"
     return BufferedInputFile(png, filename=name)
 
@@ -289,21 +298,20 @@ async def stats(
     command: CommandObject,
     cache: HoroscopeCacheService,
     session: AsyncSession,
-    texts: Texts,
-    language: str,
+    i18n: I18nContext,
 ) -> None:
     period = parse_period(command.args)
     if period is None:
-        await message.answer(texts.stats_usage)
+        await message.answer(i18n.get("stats-usage"))
         return
-    report = await _period_report(cache, session, period, texts)
+    report = await _period_report(cache, session, period, i18n)
     if isinstance(report, str):
         await message.answer(report)
         return
     await message.answer_photo(
-        await _chart_file(report, texts, language),
-        caption=stats_caption(report, texts, language),
-        reply_markup=stats_keyboard(texts, period),
+        await _chart_file(report, i18n),
+        caption=stats_caption(report, i18n),
+        reply_markup=stats_keyboard(i18n, period),
     )
 
 
@@ -312,24 +320,23 @@ async def stats_period(
     callback_data: StatsCallback,
     cache: HoroscopeCacheService,
     session: AsyncSession,
-    texts: Texts,
-    language: str,
+    i18n: I18nContext,
 ) -> None:
     """A period button under the chart: the same message shows the other period."""
     period = callback_data.period
     if period not in PERIODS:  # forged: no such button was ever sent
-        await answer_callback(query, texts.stats_usage)
+        await answer_callback(query, i18n.get("stats-usage"))
         return
-    report = await _period_report(cache, session, period, texts)
+    report = await _period_report(cache, session, period, i18n)
     if isinstance(report, str):  # nothing to draw: say so, keep the chart that is there
         await answer_callback(query, report)
         return
     await answer_callback(query)
     media = InputMediaPhoto(
-        media=await _chart_file(report, texts, language),
-        caption=stats_caption(report, texts, language),
+        media=await _chart_file(report, i18n),
+        caption=stats_caption(report, i18n),
     )
-    markup = stats_keyboard(texts, period)
+    markup = stats_keyboard(i18n, period)
     if isinstance(query.message, Message):
         try:
             await query.message.edit_media(media, reply_markup=markup)
@@ -345,38 +352,40 @@ async def stats_period(
 # -- /status ------------------------------------------------------------------------------
 
 
-def _when(moment: datetime, texts: Texts, language: str) -> str:
-    return f"{format_day(moment.date(), texts, language)} {moment:%H:%M:%S}"
+def _when(moment: datetime, language: str) -> str:
+    return f"{format_day(moment.date(), language)} {moment:%H:%M:%S}"
 
 
-def status_text(info: BotStatus, texts: Texts, language: str) -> str:
+def status_text(info: BotStatus, i18n: Strings) -> str:
     if info.llm_model is None:
-        llm = texts.status_offline
+        llm = i18n.get("status-offline")
     else:
-        llm = texts.status_llm.format(
-            model=html.escape(info.llm_model), host=html.escape(info.llm_host or "?")
+        llm = i18n.get(
+            "status-llm", model=html.escape(info.llm_model), host=html.escape(info.llm_host or "?")
         )
     report = info.last_report
     if report is None or info.last_finished is None:
-        last = texts.status_never
+        last = i18n.get("status-never")
     else:
-        last = texts.status_last_run.format(
-            when=_when(info.last_finished, texts, language),
+        last = i18n.get(
+            "status-last-run",
+            when=_when(info.last_finished, i18n.locale),
             stored=len(report.generated) + len(report.present),
             count=len(report.results),
             seconds=seconds_text(report.seconds),
         )
         if report.failed:
-            last += texts.status_failed.format(
-                signs=", ".join(sign_label(s, language) for s in report.failed)
+            last += i18n.get(
+                "status-failed", signs=", ".join(sign_label(s, i18n.locale) for s in report.failed)
             )
     if info.next_run is None:
-        next_run = texts.status_next_none
+        next_run = i18n.get("status-next-none")
     else:
-        next_run = f"{_when(info.next_run, texts, language)} ({info.timezone})"
-    return texts.status.format(
+        next_run = f"{_when(info.next_run, i18n.locale)} ({info.timezone})"
+    return i18n.get(
+        "status",
         llm=llm,
-        date=format_day(info.day, texts, language),
+        date=format_day(info.day, i18n.locale),
         stored=info.stored_today,
         count=info.sign_count,
         last=last,
@@ -390,36 +399,45 @@ def status_text(info: BotStatus, texts: Texts, language: str) -> str:
 async def status(
     message: Message,
     services: Services,
-    texts: Texts,
-    language: str,
+    i18n: I18nContext,
 ) -> None:
     scheduler = services.scheduler
     job = scheduler.get_job(JOB_ID) if scheduler is not None else None
     info = await collect_status(services, job.next_run_time if job is not None else None)
-    await message.answer(status_text(info, texts, language))
+    await message.answer(status_text(info, i18n))
 
 
 # -- everyone else ------------------------------------------------------------------------
 
 
-async def not_admin(message: Message, texts: Texts, command: CommandObject) -> None:
+async def not_admin(message: Message, i18n: Strings, command: CommandObject) -> None:
     user_id = message.from_user.id if message.from_user else None
     log.info("admin.refused", command=command.command, user_id=user_id)
-    await message.answer(texts.admin_only)
+    await message.answer(i18n.get("admin-only"))
 
 
-async def not_admin_button(query: CallbackQuery, texts: Texts) -> None:
+async def admin_elsewhere(message: Message, i18n: Strings, command: CommandObject) -> None:
+    """An admin's command in a group: a hint, nothing revealed (no host, no figures)."""
+    log.info("admin.not_private", command=command.command, chat_type=message.chat.type)
+    await message.answer(i18n.get("admin-private-only"))
+
+
+async def not_admin_button(query: CallbackQuery, i18n: Strings) -> None:
     log.info("admin.refused", command="stats-button", user_id=query.from_user.id)
-    await answer_callback(query, texts.admin_only)
+    await answer_callback(query, i18n.get("admin-only"))
 
 
 def create_router() -> Router:
     """A new router each time: an aiogram router can belong to one dispatcher only."""
     router = Router(name="admin")
-    router.message.register(regen, Command("regen"), IsAdmin())
-    router.message.register(stats, Command("stats"), IsAdmin())
-    router.message.register(status, Command("status"), IsAdmin())
+    private = F.chat.type == ChatType.PRIVATE
+    router.message.register(regen, Command("regen"), IsAdmin(), private)
+    router.message.register(stats, Command("stats"), IsAdmin(), private)
+    router.message.register(status, Command("status"), IsAdmin(), private)
+    router.message.register(admin_elsewhere, Command(*ADMIN_COMMANDS), IsAdmin())
     router.message.register(not_admin, Command(*ADMIN_COMMANDS))
-    router.callback_query.register(stats_period, StatsCallback.filter(), IsAdmin())
+    router.callback_query.register(
+        stats_period, StatsCallback.filter(), IsAdmin(), F.message.chat.type == ChatType.PRIVATE
+    )
     router.callback_query.register(not_admin_button, StatsCallback.filter())
     return router

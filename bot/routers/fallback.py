@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
+from aiogram_i18n import I18nContext
 
 from bot.keyboards import signs_keyboard
 from bot.replies import answer_callback, show
-from bot.texts import Texts
 
 
-async def stale_button(query: CallbackQuery, texts: Texts, language: str) -> None:
+async def stale_button(query: CallbackQuery, i18n: I18nContext) -> None:
     """Forged, outdated or unknown callback data."""
-    await answer_callback(query, texts.stale_button)
-    await show(query, texts.choose_sign, signs_keyboard(language))
+    await answer_callback(query, i18n.get("stale-button"))
+    await show(query, i18n.get("choose-sign"), signs_keyboard(i18n.locale))
 
 
-async def unknown_input(message: Message, texts: Texts, language: str) -> None:
-    await message.answer(texts.unknown_input, reply_markup=signs_keyboard(language))
+async def unknown_input(message: Message, i18n: I18nContext) -> None:
+    await message.answer(i18n.get("unknown-input"), reply_markup=signs_keyboard(i18n.locale))
 
 
 def create_router() -> Router:

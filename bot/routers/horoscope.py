@@ -12,12 +12,12 @@ from datetime import date
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
+from aiogram_i18n import I18nContext
 
 from bot.callbacks import SignCallback
 from bot.keyboards import back_keyboard, retry_keyboard
 from bot.render import horoscope_message
 from bot.replies import answer_callback, show
-from bot.texts import Texts
 from services.cold_taps import ColdTaps
 from services.horoscope_cache import HoroscopeCacheService
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
@@ -28,20 +28,20 @@ async def show_horoscope(
     callback_data: SignCallback,
     cache: HoroscopeCacheService,
     cold_taps: ColdTaps,
-    texts: Texts,
-    language: str,
+    i18n: I18nContext,
 ) -> None:
     await answer_callback(query)
     sign = callback_data.sign
+    language = i18n.locale
     warm = cache.take_warm(sign)
     if warm is not None:
         day, text = warm
-        await show(query, horoscope_message(sign, day, text, texts, language), back_keyboard(texts))
+        await show(query, horoscope_message(sign, day, text, language), back_keyboard(i18n))
         return
-    tap = ColdHoroscope(query, sign, cache, texts, language)
+    tap = ColdHoroscope(query, sign, cache, i18n)
     if not cold_taps.start(tap, name=f"cold-tap-{sign.value}"):
-        refusal = texts.cold_stopped if cold_taps.stopping else texts.cold_busy
-        await show(query, refusal.format(sign=tap.name), retry_keyboard(texts, sign))
+        refusal = "cold-stopped" if cold_taps.stopping else "cold-busy"
+        await show(query, i18n.get(refusal, sign=tap.name), retry_keyboard(i18n, sign))
 
 
 @dataclass(slots=True)
@@ -52,30 +52,29 @@ class ColdHoroscope:
     query: CallbackQuery
     sign: ZodiacSign
     cache: HoroscopeCacheService
-    texts: Texts
-    language: str
+    i18n: I18nContext
     day: date | None = None
 
     @property
     def name(self) -> str:
-        return ZODIAC_SIGNS[self.sign].name(self.language)
+        return ZODIAC_SIGNS[self.sign].name(self.i18n.locale)
 
     async def wait(self) -> str | None:
-        await show(self.query, self.texts.preparing.format(sign=self.name))
+        await show(self.query, self.i18n.get("preparing", sign=self.name))
         self.day = self.cache.today()  # the day get_horoscope answers for, however long it takes
         return await self.cache.get_horoscope(self.sign)
 
     async def finish(self, text: str | None) -> None:
         if text is None or self.day is None:
-            apology = self.texts.apology.format(sign=self.name)
-            await show(self.query, apology, retry_keyboard(self.texts, self.sign))
+            apology = self.i18n.get("apology", sign=self.name)
+            await show(self.query, apology, retry_keyboard(self.i18n, self.sign))
             return
-        message = horoscope_message(self.sign, self.day, text, self.texts, self.language)
-        await show(self.query, message, back_keyboard(self.texts))
+        message = horoscope_message(self.sign, self.day, text, self.i18n.locale)
+        await show(self.query, message, back_keyboard(self.i18n))
 
     async def stopped(self) -> None:
-        notice = self.texts.cold_stopped.format(sign=self.name)
-        await show(self.query, notice, retry_keyboard(self.texts, self.sign))
+        notice = self.i18n.get("cold-stopped", sign=self.name)
+        await show(self.query, notice, retry_keyboard(self.i18n, self.sign))
 
 
 def create_router() -> Router:

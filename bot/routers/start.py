@@ -7,34 +7,33 @@ import html
 from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
+from aiogram_i18n import I18nContext
 
 from bot.callbacks import MenuCallback
 from bot.keyboards import signs_keyboard
 from bot.replies import answer_callback, show
-from bot.texts import Texts
 from services.config import Settings
 
 
-async def start(message: Message, texts: Texts, language: str) -> None:
+async def start(message: Message, i18n: I18nContext) -> None:
     name = html.escape(message.from_user.first_name if message.from_user else "")
     await message.answer(
-        f"{texts.greeting.format(name=name)}\n\n{texts.choose_sign}",
-        reply_markup=signs_keyboard(language),
+        f"{i18n.get('greeting', name=name)}\n\n{i18n.get('choose-sign')}",
+        reply_markup=signs_keyboard(i18n.locale),
     )
 
 
-async def choose(message: Message, texts: Texts, language: str) -> None:
-    await message.answer(texts.choose_sign, reply_markup=signs_keyboard(language))
+async def choose(message: Message, i18n: I18nContext) -> None:
+    await message.answer(i18n.get("choose-sign"), reply_markup=signs_keyboard(i18n.locale))
 
 
-async def help_(message: Message, texts: Texts, settings: Settings) -> None:
-    when = settings.generation_time.strftime("%H:%M")
-    await message.answer(texts.help.format(time=when, tz=html.escape(settings.timezone)))
+async def help_(message: Message, i18n: I18nContext, settings: Settings) -> None:
+    await message.answer(i18n.get("help", tz=html.escape(settings.timezone)))
 
 
-async def menu(query: CallbackQuery, texts: Texts, language: str) -> None:
+async def menu(query: CallbackQuery, i18n: I18nContext) -> None:
     await answer_callback(query)
-    await show(query, texts.choose_sign, signs_keyboard(language))
+    await show(query, i18n.get("choose-sign"), signs_keyboard(i18n.locale))
 
 
 def create_router() -> Router:

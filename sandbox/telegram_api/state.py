@@ -31,8 +31,6 @@ from sandbox.telegram_api.records import (
     RateLimit,
 )
 
-DEFAULT_USER_LANGUAGE = "ru"
-
 
 class State:
     """See :class:`~sandbox.telegram_api.FakeTelegram`, which is made of this and the families."""
@@ -123,7 +121,8 @@ class State:
 
     def user(self, user_id: int, *, language_code: str | None = None) -> dict[str, Any]:
         """The (auto-created) Telegram user object for ``user_id``; a new user's app is in
-        ``language_code`` (``ru`` when not given), an existing user's changes to it if given."""
+        ``language_code`` (none when not given: the bot then answers in its default language),
+        an existing user's changes to it if given."""
         user = self.users.setdefault(
             user_id,
             {
@@ -131,7 +130,6 @@ class State:
                 "is_bot": False,
                 "first_name": f"User{user_id}",
                 "username": f"user{user_id}",
-                "language_code": language_code or DEFAULT_USER_LANGUAGE,
             },
         )
         if language_code:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import structlog
 
-from services.ai.errors import GenerationError
+from services.ai.errors import FailureKind, GenerationError
 from services.ai.offline import generate_offline_horoscope
 from services.ai.text import normalize_horoscope
 from services.config import Settings
@@ -24,6 +24,7 @@ log = structlog.get_logger(__name__)
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429})
 _QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
+_STATUS_KINDS = {401: FailureKind.AUTH, 403: FailureKind.AUTH, 404: FailureKind.MODEL}
 
 _MONTHS_RU = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -116,18 +117,26 @@ def classify_openai_error(error: openai.APIError) -> GenerationError:
     import openai
 
     if isinstance(error, openai.APIConnectionError):  # includes APITimeoutError
-        kind = "timeout" if isinstance(error, openai.APITimeoutError) else "connection error"
-        return GenerationError(f"LLM {kind}", retryable=True)
+        if isinstance(error, openai.APITimeoutError):
+            return GenerationError("LLM timeout", retryable=True, kind=FailureKind.TIMEOUT)
+        return GenerationError("LLM connection error", retryable=True, kind=FailureKind.CONNECTION)
     if isinstance(error, openai.APIStatusError):
         status = error.status_code
         if error.code in _QUOTA_CODES:
-            return GenerationError(f"LLM quota exhausted ({status})", retryable=False, alert=True)
+            return GenerationError(
+                f"LLM quota exhausted ({status})",
+                retryable=False,
+                alert=True,
+                kind=FailureKind.QUOTA,
+            )
         if status in _RETRYABLE_STATUS or status >= 500:
-            return GenerationError(f"LLM HTTP {status}", retryable=True)
+            kind = FailureKind.RATE_LIMIT if status == 429 else FailureKind.SERVER
+            return GenerationError(f"LLM HTTP {status}", retryable=True, kind=kind)
         return GenerationError(
             f"LLM HTTP {status}: {error.message[:200]}",
             retryable=False,
             alert=status in (401, 403, 404),
+            kind=_STATUS_KINDS.get(status, FailureKind.SERVER),
         )
     return GenerationError(f"LLM error: {type(error).__name__}", retryable=False)
 
@@ -144,7 +153,7 @@ class AIService:
         try:
             return normalize_horoscope(raw)
         except ValueError as error:
-            raise GenerationError(str(error), retryable=True) from None
+            raise GenerationError(str(error), retryable=True, kind=FailureKind.BAD_TEXT) from None
 
     async def close(self) -> None:
         await self._writer.close()

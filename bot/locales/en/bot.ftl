@@ -1,0 +1,134 @@
+# Everything the bot says, in English. Project Fluent syntax: https://projectfluent.org/
+# Every value is trusted Telegram HTML: escape < > & as &lt; &gt; &amp; when meant as text.
+# Placeables ({ $name }) are filled in by the bot; anything coming from a user or the LLM is
+# escaped before it gets here. Plural variants follow CLDR: one / other.
+
+## Everyone
+
+greeting =
+    Hi, { $name }! ✨
+    Every day I write a fresh horoscope for all twelve signs.
+choose-sign = Choose your zodiac sign:
+help =
+    <b>How it works</b>
+    Tap your sign to get today's horoscope. A new day starts at midnight ({ $tz }): from then on every sign shows the new day's horoscope.
+
+    /horoscope — choose a sign
+    /help — this help
+preparing = ⏳ Writing the horoscope for { $sign }… This takes a few seconds.
+apology = 😔 I couldn't write the horoscope for { $sign } right now. The stars are a little busy — please try again in a moment.
+cold-busy = 😅 I'm writing a lot of horoscopes at once. Please try { $sign } again in a minute.
+cold-stopped = 🔧 The bot is restarting and the horoscope for { $sign } isn't ready yet. Please try again in a minute.
+too-fast = 🐢 Not so fast! Please wait a second.
+try-again = 🔄 Try again
+all-signs = « All signs
+unknown-input = I understand buttons and commands. Choose your zodiac sign:
+stale-button = This button is out of date — here is a fresh menu.
+something-went-wrong = Something went wrong. Please try again in a minute.
+
+## The command menu
+
+cmd-start = Start
+cmd-horoscope = Today's horoscope
+cmd-help = Help
+cmd-regen = Regenerate horoscopes (admin)
+cmd-stats = Views chart (admin)
+cmd-status = Bot status (admin)
+
+## Admins
+
+admin-only = This command is for administrators only.
+admin-private-only = Admin commands work only in your private chat with the bot.
+regen-unknown-sign = Unknown sign: { $sign }. For example: /regen leo
+regen-progress =
+    🔄 Regenerating for { $date }: { $done }/{ $count }
+    { $signs }
+regen-done = ✅ Done in { $seconds } s: { $generated } of { $count } regenerated.
+regen-failed-line = ❌ Failed: { $signs }
+regen-busy = ⏳ A regeneration is already running: { $done }/{ $count }, started { $seconds } s ago. Please wait for it to finish.
+
+stats-title = 📊 <b>Views on { $date }</b>
+stats-title-period = 📊 <b>Views, last { $days } { $days ->
+        [one] day
+       *[other] days
+    }</b> (to { $date })
+stats-current-day = Today: <b>{ $total }</b> { $total ->
+        [one] view
+       *[other] views
+    } ({ $change } vs yesterday)
+stats-current-period = Last { $days } { $days ->
+        [one] day
+       *[other] days
+    }: <b>{ $total }</b> { $total ->
+        [one] view
+       *[other] views
+    } ({ $change } vs the { $days } { $days ->
+        [one] day
+       *[other] days
+    } before)
+stats-totals = Today { $today } · 7 days { $week } · 30 days { $month }
+stats-extremes = Most read: { $most } ({ $most_views }) · least read: { $least } ({ $least_views })
+stats-empty = Nobody has read a horoscope yet. Check back later!
+stats-empty-period = No views in this period. Try /stats 30.
+stats-usage = Usage: /stats (today), /stats 7 or /stats 30.
+stats-button-today = Today
+stats-button-days = { $days } { $days ->
+        [one] day
+       *[other] days
+    }
+
+chart-title-day = Views on { $date }
+chart-title-period = Views, last { $days } { $days ->
+        [one] day
+       *[other] days
+    } (to { $date })
+chart-today = Today
+chart-week-average = Daily average, previous 7 days
+chart-last-days = Last { $days } { $days ->
+        [one] day
+       *[other] days
+    }
+chart-previous-days = Previous { $days } { $days ->
+        [one] day
+       *[other] days
+    }
+chart-axis = Views
+
+status =
+    ℹ️ <b>Bot status</b>
+    Writer: { $llm }
+    Horoscopes for { $date }: { $stored }/{ $count }
+    Last job: { $last }
+    Next job: { $next }
+    Views not yet written: { $pending }
+    Database: { $database }
+    Version: { $version }
+status-offline = offline generator
+status-llm = LLM { $model } ({ $host })
+status-never = none since start
+status-last-run = { $when } — { $stored }/{ $count } in { $seconds } s
+status-failed = , failed: { $signs }
+status-next-none = not scheduled
+
+## Alerts to admins
+
+alert-job-done = 🌙 Horoscopes for { $date }: { $stored }/{ $count } in { $seconds } s
+alert-missing =
+    ⚠️ Still missing after all retries:
+    { $lines }
+alert-llm-fatal =
+    🚨 The LLM refuses: { $reason }
+    Signs: { $signs }. Check OPENAI_API_KEY, the quota and OPENAI_MODEL.
+
+## Why a generation failed (a provider's own message may follow, cut and cleaned)
+
+failure-reason = { $reason } ({ $detail })
+reason-auth = the API key was not accepted
+reason-quota = the quota is exhausted
+reason-model = the model was not found
+reason-rate-limit = too many requests
+reason-timeout = the LLM did not answer in time
+reason-connection = the LLM cannot be reached
+reason-server = the LLM failed on its side
+reason-bad-text = the LLM sent an unusable text
+reason-unknown = an unknown error

@@ -1,0 +1,147 @@
+# Everything the bot says, in Russian. Project Fluent syntax: https://projectfluent.org/
+# Every value is trusted Telegram HTML: escape < > & as &lt; &gt; &amp; when meant as text.
+# Placeables ({ $name }) are filled in by the bot; anything coming from a user or the LLM is
+# escaped before it gets here. Plural variants follow CLDR: one / few / many / other.
+
+## Everyone
+
+greeting =
+    Привет, { $name }! ✨
+    Я каждый день составляю свежий гороскоп для всех двенадцати знаков.
+choose-sign = Выберите свой знак зодиака:
+help =
+    <b>Как пользоваться</b>
+    Нажмите на свой знак — и получите гороскоп на сегодня. Новый день начинается в полночь ({ $tz }): с этого момента каждый знак показывает гороскоп на новый день.
+
+    /horoscope — выбрать знак
+    /help — эта подсказка
+preparing = ⏳ Составляю гороскоп для знака { $sign }… Это займёт несколько секунд.
+apology = 😔 Не получилось составить гороскоп для знака { $sign }. Звёзды немного заняты — попробуйте ещё раз чуть позже.
+cold-busy = 😅 Сейчас я пишу очень много гороскопов сразу. Попробуйте знак { $sign } ещё раз через минуту.
+cold-stopped = 🔧 Бот перезапускается, а гороскоп для знака { $sign } ещё не готов. Попробуйте ещё раз через минуту.
+too-fast = 🐢 Не так быстро! Подождите секунду.
+try-again = 🔄 Попробовать ещё раз
+all-signs = « Все знаки
+unknown-input = Я понимаю кнопки и команды. Выберите свой знак зодиака:
+stale-button = Эта кнопка устарела — вот свежее меню.
+something-went-wrong = Что-то пошло не так. Попробуйте ещё раз через минуту.
+
+## The command menu
+
+cmd-start = Начать
+cmd-horoscope = Гороскоп на сегодня
+cmd-help = Помощь
+cmd-regen = Перегенерировать гороскопы (админ)
+cmd-stats = Просмотры: график (админ)
+cmd-status = Состояние бота (админ)
+
+## Admins
+
+admin-only = Эта команда только для администраторов.
+admin-private-only = Команды администратора работают только в личном чате с ботом.
+regen-unknown-sign = Не знаю такого знака: { $sign }. Например: /regen leo или /regen Лев
+regen-progress =
+    🔄 Перегенерация на { $date }: { $done }/{ $count }
+    { $signs }
+regen-done = ✅ Готово за { $seconds } с: обновлено { $generated } из { $count }.
+regen-failed-line = ❌ Не удалось: { $signs }
+regen-busy = ⏳ Перегенерация уже идёт: { $done }/{ $count }, началась { $seconds } с назад. Дождитесь её окончания.
+
+stats-title = 📊 <b>Просмотры за { $date }</b>
+stats-title-period = 📊 <b>Просмотры за { $days } { $days ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    }</b> (по { $date })
+stats-current-day = Сегодня: <b>{ $total }</b> { $total ->
+        [one] просмотр
+        [few] просмотра
+        [many] просмотров
+       *[other] просмотра
+    } ({ $change } к вчера)
+stats-current-period = За { $days } { $days ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    }: <b>{ $total }</b> { $total ->
+        [one] просмотр
+        [few] просмотра
+        [many] просмотров
+       *[other] просмотра
+    } ({ $change } к предыдущему периоду)
+stats-totals = Сегодня { $today } · 7 дн. { $week } · 30 дн. { $month }
+stats-extremes = Чаще всего: { $most } ({ $most_views }) · реже всего: { $least } ({ $least_views })
+stats-empty = Пока никто не смотрел гороскопы. Загляните позже!
+stats-empty-period = За этот период просмотров нет. Попробуйте /stats 30.
+stats-usage = Так: /stats (сегодня), /stats 7 или /stats 30.
+stats-button-today = Сегодня
+stats-button-days = { $days } { $days ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    }
+
+chart-title-day = Просмотры за { $date }
+chart-title-period = Просмотры за { $days } { $days ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    } (по { $date })
+chart-today = Сегодня
+chart-week-average = В среднем за день, предыдущие 7 дней
+chart-last-days = Последние { $days } { $days ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    }
+chart-previous-days = Предыдущие { $days } { $days ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    }
+chart-axis = Просмотры
+
+status =
+    ℹ️ <b>Состояние бота</b>
+    Генератор: { $llm }
+    Гороскопы на { $date }: { $stored }/{ $count }
+    Последний запуск: { $last }
+    Следующий запуск: { $next }
+    Просмотры, ещё не записанные в базу: { $pending }
+    База данных: { $database }
+    Версия: { $version }
+status-offline = офлайн-генератор
+status-llm = LLM { $model } ({ $host })
+status-never = с момента старта не было
+status-last-run = { $when } — { $stored }/{ $count } за { $seconds } с
+status-failed = , не удалось: { $signs }
+status-next-none = не запланирован
+
+## Alerts to admins
+
+alert-job-done = 🌙 Гороскопы на { $date }: { $stored }/{ $count } за { $seconds } с
+alert-missing =
+    ⚠️ Не удалось написать гороскоп после всех попыток:
+    { $lines }
+alert-llm-fatal =
+    🚨 LLM отказывает: { $reason }
+    Знаки: { $signs }. Проверьте OPENAI_API_KEY, квоту и OPENAI_MODEL.
+
+## Why a generation failed (a provider's own message may follow, cut and cleaned)
+
+failure-reason = { $reason } ({ $detail })
+reason-auth = ключ API не принят
+reason-quota = квота исчерпана
+reason-model = модель не найдена
+reason-rate-limit = слишком много запросов
+reason-timeout = LLM не ответил вовремя
+reason-connection = LLM недоступен
+reason-server = ошибка на стороне LLM
+reason-bad-text = LLM прислал непригодный текст
+reason-unknown = неизвестная ошибка
