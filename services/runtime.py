@@ -18,7 +18,7 @@ from services.ai import AIService, create_ai_service
 from services.clock import Clock
 from services.cold_taps import ColdTaps
 from services.config import Settings
-from services.horoscope_cache import HoroscopeCacheService
+from services.horoscope_cache import HoroscopeCacheService, LanguagesInUse
 from services.scheduler import DailyJobState, generate_daily_horoscopes
 from services.stats import ViewCounter
 
@@ -110,6 +110,18 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
         log.error("background.failed", task=task.get_name(), error=repr(task.exception()))
 
 
+def languages_in_use(settings: Settings) -> LanguagesInUse | None:
+    """What the daily job writes: LANGUAGES when set, else DEFAULT_LANGUAGE alone (None)."""
+    if not settings.languages:
+        return None
+    pinned = settings.languages
+
+    async def pinned_languages() -> tuple[str, ...]:
+        return pinned
+
+    return pinned_languages
+
+
 def create_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
@@ -119,6 +131,7 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         sessionmaker=sessionmaker,
         clock=clock or Clock(settings.tz),
         language=settings.language.value,
+        languages_in_use=languages_in_use(settings),
         on_demand_retry_delays=settings.on_demand_retry_delays,
         views=ViewCounter(sessionmaker, interval=settings.view_flush_seconds),
         locks=AdvisoryLocks(engine),
