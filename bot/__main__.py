@@ -1,4 +1,4 @@
-"""``horoscope-bot`` / ``python -m bot``: run, sandbox, migrate, generate."""
+"""``horoscope-bot`` / ``python -m bot``: run, sandbox, migrate, generate, users."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
 import structlog
 
@@ -45,6 +46,15 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     generate.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     generate.add_argument("--sign", help="one sign (English key or localized name)")
     generate.add_argument("--force", action="store_true", help="replace texts already stored")
+    users = commands.add_parser("users", help="import or export users as CSV")
+    users_commands = users.add_subparsers(dest="users_command", required=True)
+    users_import = users_commands.add_parser(
+        "import",
+        help="add or update users from FILE.csv (columns user_id,language,sign; a header row)",
+    )
+    users_import.add_argument("file", type=Path, metavar="FILE.csv")
+    users_export = users_commands.add_parser("export", help="write every user to FILE.csv")
+    users_export.add_argument("file", type=Path, metavar="FILE.csv")
     return parser.parse_args(argv)
 
 
@@ -58,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             upgrade(db_settings.database_url)
             return 0
+        if args.command == "users":
+            return _users(args)
         # Imported here: the sandbox sits above the bot (it runs it), not below.
         from sandbox.config import SANDBOX_TOKEN, bot_token_configured, load_sandbox_settings
 
@@ -136,6 +148,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"horoscope-bot: the sandbox could not start: {reason}", file=sys.stderr)
         return 2
     return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    """Needs only DATABASE_URL (no bot token): an operator moving users in or out."""
+    db_settings = load_database_settings()
+    configure_logging(db_settings.log_level, db_settings.log_format.value)
+    if db_settings.auto_migrate:
+        from db.migrations import upgrade
+
+        upgrade(db_settings.database_url)
+    from bot.cli_users import export_file, import_file
+
+    if args.users_command == "import":
+        return asyncio.run(import_file(db_settings.database_url, args.file))
+    return asyncio.run(export_file(db_settings.database_url, args.file))
 
 
 def _say(line: str) -> None:

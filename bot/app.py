@@ -22,7 +22,12 @@ from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 from aiohttp import web
 
 from bot.alerts import job_listener, tap_failure_listener, telegram_sender
-from bot.middlewares import DbSessionMiddleware, RetryAfterMiddleware, UpdateGuard
+from bot.middlewares import (
+    DbSessionMiddleware,
+    RetryAfterMiddleware,
+    ThrottleMiddleware,
+    UpdateGuard,
+)
 from bot.routers import all_routers
 from bot.texts import Texts, get_texts
 from bot.web import WebhookGate, create_web_app
@@ -34,6 +39,7 @@ from services.config import BotMode, Settings
 from services.runtime import Services, create_services
 from services.scheduler import generate_daily_horoscopes, get_scheduler
 from services.secrets import secret_values
+from services.throttle import RateLimiter
 
 log = structlog.get_logger(__name__)
 
@@ -49,7 +55,10 @@ def create_bot(settings: Settings) -> Bot:
 
 
 def create_dispatcher(
-    settings: Settings, services: Services, guard: UpdateGuard | None = None
+    settings: Settings,
+    services: Services,
+    guard: UpdateGuard | None = None,
+    throttle_timer: Callable[[], float] = time.monotonic,
 ) -> Dispatcher:
     language = settings.language.value
     guard = guard or UpdateGuard()
@@ -66,6 +75,8 @@ def create_dispatcher(
     )
     # Outer middlewares run in the order registered: drop duplicates before a session opens.
     dp.update.outer_middleware(guard)
+    limiter = RateLimiter(settings.throttle_rate, timer=throttle_timer)
+    dp.update.outer_middleware(ThrottleMiddleware(limiter, settings.admin_ids))
     dp.update.outer_middleware(DbSessionMiddleware(create_sessionmaker(services.engine)))
     dp.include_routers(*all_routers())
     dp.errors.register(on_error)
@@ -103,6 +114,7 @@ async def on_startup(bot: Bot, dispatcher: Dispatcher, services: Services) -> No
         except TelegramAPIError as error:  # e.g. an admin who never opened the bot
             log.info("bot.admin_commands_not_set", admin_id=admin_id, error=error.message)
     services.cache.views.start()
+    services.users.start()
     # Admin alerts: the daily job's summary and failures, fatal LLM errors during taps.
     notifier = AdminNotifier(
         settings.admin_ids, telegram_sender(bot), secrets=secret_values(settings)
@@ -166,6 +178,7 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateG
         services.daily.listeners.remove(on_report)
         services.cache.failure_listeners.remove(on_failure)
     await services.cache.views.stop()
+    await services.users.stop()
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 
 
@@ -239,12 +252,18 @@ class BotApp:
     close the bot session, dispose of the engine. A second signal exits at once.
     """
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        throttle_timer: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings = settings
         self.services = create_services(settings, clock=clock)
         self.bot = create_bot(settings)
         self.guard = UpdateGuard()
-        self.dp = create_dispatcher(settings, self.services, self.guard)
+        self.dp = create_dispatcher(settings, self.services, self.guard, throttle_timer)
         self._stopping = asyncio.Event()
 
     async def run(self, *, handle_signals: bool = True) -> None:

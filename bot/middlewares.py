@@ -13,11 +13,14 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.replies import answer_callback
+from services.throttle import RateLimiter
 
 log = structlog.get_logger(__name__)
 
@@ -129,3 +132,38 @@ class UpdateGuard(BaseMiddleware):
             return 0
         _, late = await asyncio.wait(running, timeout=timeout)
         return len(late)
+
+
+class ThrottleMiddleware(BaseMiddleware):
+    """Outer middleware on updates: a user sending more than THROTTLE_RATE messages or button
+    presses a second is slowed down. A throttled press is still answered, with a short toast
+    (a press left unanswered spins in the client), and not handled; a throttled message is
+    dropped, with at most one notice a minute. Admins are never throttled; other update
+    kinds pass."""
+
+    def __init__(self, limiter: RateLimiter, admin_ids: frozenset[int]) -> None:
+        self.limiter = limiter
+        self._admin_ids = admin_ids
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        query, message = event.callback_query, event.message
+        sender = query.from_user if query is not None else message.from_user if message else None
+        if sender is None or sender.id in self._admin_ids or self.limiter.allow(sender.id):
+            return await handler(event, data)
+        log.info("update.throttled", kind=event.event_type)
+        texts = data["texts"]
+        if query is not None:
+            await answer_callback(query, texts.too_fast)
+        elif message is not None and self.limiter.should_notice(sender.id):
+            try:
+                await message.answer(texts.too_fast)
+            except TelegramAPIError as error:
+                log.info("update.throttle_notice_failed", error=error.message)
+        return None

@@ -59,6 +59,7 @@ class Texts:
     alert_missing: str
     alert_llm_fatal: str
     something_went_wrong: str
+    too_fast: str
     cmd_start: str
     cmd_horoscope: str
     cmd_help: str
@@ -147,6 +148,7 @@ RU = Texts(
         "Проверьте OPENAI_API_KEY, квоту и OPENAI_MODEL."
     ),
     something_went_wrong="Что-то пошло не так. Попробуйте ещё раз через минуту.",
+    too_fast="🐢 Не так быстро! Подождите секунду.",
     cmd_start="Начать",
     cmd_horoscope="Гороскоп на сегодня",
     cmd_help="Помощь",
@@ -243,6 +245,7 @@ EN = Texts(
         "Check OPENAI_API_KEY, the quota and OPENAI_MODEL."
     ),
     something_went_wrong="Something went wrong. Please try again in a minute.",
+    too_fast="🐢 Not so fast! Please wait a second.",
     cmd_start="Start",
     cmd_horoscope="Today's horoscope",
     cmd_help="Help",

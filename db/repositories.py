@@ -3,15 +3,20 @@ code runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, case, delete, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import HoroscopeCache, HoroscopeView
+from db.models import ForgottenUser, HoroscopeCache, HoroscopeView, User
+
+# Rows per multi-row statement: 1,000 x 6 columns stays far below SQLite's and asyncpg's
+# 32,766 bound parameters.
+CHUNK = 1000
 
 
 def _insert(session: AsyncSession, model: type[Any]) -> Any:
@@ -121,3 +126,243 @@ async def stored_on(session: AsyncSession, day: date) -> set[tuple[str, str]]:
         )
     )
     return {(sign, language) for sign, language in result}
+
+
+# -- users ----------------------------------------------------------------------------------
+#
+# Forgetting across replicas. A replica batches last-seen writes for a few seconds; the user
+# may meanwhile say /forget on another replica. Two rules keep such a write from re-creating
+# the user:
+# - ``forget_user`` records the id in ``forgotten_users`` and deletes the row in one
+#   transaction, after first inserting the user's key (ON CONFLICT DO NOTHING): on
+#   PostgreSQL that waits for a batched write's uncommitted insert of the same user to
+#   commit, so the DELETE that follows sees it.
+# - ``record_activity`` runs its UPSERT and then, in the same transaction, deletes the rows
+#   it touched that ``forgotten_users`` says were forgotten at or after their last activity.
+# A user who comes back after /forget (activity later than the note) is a new user again.
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    user_id: int
+    language: str | None
+    detected_language: str | None
+    sign: str | None
+    first_seen: datetime
+    last_seen: datetime
+    blocked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """What one user did since the last flush: when first and last, and what changed (None:
+    nothing new, keep what is stored)."""
+
+    user_id: int
+    first_seen: datetime
+    last_seen: datetime
+    detected_language: str | None
+    sign: str | None
+
+
+_USER_COLUMNS = (
+    User.user_id,
+    User.language,
+    User.detected_language,
+    User.sign,
+    User.first_seen,
+    User.last_seen,
+    User.blocked,
+)
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+async def get_user(session: AsyncSession, user_id: int) -> UserRow | None:
+    result = await session.execute(select(*_USER_COLUMNS).where(User.user_id == user_id))
+    row = result.one_or_none()
+    return UserRow(*row) if row is not None else None
+
+
+async def record_activity(
+    session: AsyncSession, activities: Sequence[Activity], now: datetime
+) -> None:
+    """One UPSERT per ``CHUNK`` users: insert new users, else move ``last_seen`` forward and
+    set what changed; ``updated_at`` moves only when the sign or detected language did."""
+    for chunk in _chunks(activities):
+        stmt = _insert(session, User).values(
+            [
+                {
+                    "user_id": a.user_id,
+                    "detected_language": a.detected_language,
+                    "sign": a.sign,
+                    "first_seen": a.first_seen,
+                    "last_seen": a.last_seen,
+                    "updated_at": now,
+                }
+                for a in chunk
+            ]
+        )
+        new = stmt.excluded
+        changed = or_(
+            and_(new.sign.is_not(None), new.sign.is_distinct_from(User.sign)),
+            and_(
+                new.detected_language.is_not(None),
+                new.detected_language.is_distinct_from(User.detected_language),
+            ),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[User.user_id],
+            set_={
+                "detected_language": func.coalesce(new.detected_language, User.detected_language),
+                "sign": func.coalesce(new.sign, User.sign),
+                "last_seen": case(
+                    (new.last_seen > User.last_seen, new.last_seen), else_=User.last_seen
+                ),
+                "updated_at": case((changed, new.updated_at), else_=User.updated_at),
+            },
+        )
+        await session.execute(stmt)
+        ids = [a.user_id for a in chunk]
+        await session.execute(
+            delete(User).where(
+                User.user_id.in_(ids),
+                exists().where(
+                    ForgottenUser.user_id == User.user_id,
+                    ForgottenUser.forgotten_at >= User.last_seen,
+                ),
+            )
+        )
+
+
+async def set_user_language(
+    session: AsyncSession, user_id: int, language: str | None, now: datetime
+) -> None:
+    """The user's explicit choice, written at once (a new user is created with it)."""
+    stmt = _insert(session, User).values(
+        user_id=user_id, language=language, first_seen=now, last_seen=now, updated_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[User.user_id],
+        set_={"language": stmt.excluded.language, "updated_at": stmt.excluded.updated_at},
+    )
+    await session.execute(stmt)
+
+
+async def import_users(
+    session: AsyncSession, rows: Sequence[tuple[int, str | None, str | None]], now: datetime
+) -> None:
+    """(user_id, language, sign) rows from an operator's file: the language counts as the
+    user's choice; an empty value keeps what is stored. New users are first and last seen
+    ``now``."""
+    for chunk in _chunks(rows):
+        stmt = _insert(session, User).values(
+            [
+                {
+                    "user_id": user_id,
+                    "language": language,
+                    "sign": sign,
+                    "first_seen": now,
+                    "last_seen": now,
+                    "updated_at": now,
+                }
+                for user_id, language, sign in chunk
+            ]
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[User.user_id],
+            set_={
+                "language": func.coalesce(stmt.excluded.language, User.language),
+                "sign": func.coalesce(stmt.excluded.sign, User.sign),
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
+        await session.execute(stmt)
+
+
+async def export_users(
+    session: AsyncSession,
+) -> AsyncIterator[tuple[int, str | None, str | None]]:
+    """(user_id, chosen language, sign) of every user, by id, streamed."""
+    result = await session.stream(
+        select(User.user_id, User.language, User.sign).order_by(User.user_id)
+    )
+    async for partition in result.partitions(CHUNK):
+        for user_id, language, sign in partition:
+            yield user_id, language, sign
+
+
+async def forget_user(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """Delete everything stored about the user; note the id so a write batched elsewhere
+    before this moment cannot re-create them. True if there was a row."""
+    hold = _insert(session, User).values(
+        user_id=user_id, first_seen=now, last_seen=now, updated_at=now
+    )
+    held = await session.execute(
+        hold.on_conflict_do_nothing(index_elements=[User.user_id]).returning(User.user_id)
+    )
+    had_row = held.first() is None  # nothing inserted: the user was there
+    await session.execute(delete(User).where(User.user_id == user_id))
+    note = _insert(session, ForgottenUser).values(user_id=user_id, forgotten_at=now)
+    note = note.on_conflict_do_update(
+        index_elements=[ForgottenUser.user_id],
+        set_={"forgotten_at": note.excluded.forgotten_at},
+    )
+    await session.execute(note)
+    return had_row
+
+
+async def users_changed_since(
+    session: AsyncSession, since: datetime
+) -> tuple[list[UserRow], list[int]]:
+    """Rows whose language or sign changed after ``since``, and ids forgotten after it."""
+    changed = await session.execute(select(*_USER_COLUMNS).where(User.updated_at > since))
+    forgotten = await session.execute(
+        select(ForgottenUser.user_id).where(ForgottenUser.forgotten_at > since)
+    )
+    return [UserRow(*row) for row in changed], list(forgotten.scalars())
+
+
+async def prune_forgotten(session: AsyncSession, before: datetime) -> int:
+    result = await session.execute(delete(ForgottenUser).where(ForgottenUser.forgotten_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def user_counts(
+    session: AsyncSession, day_start: datetime, week_start: datetime, month_start: datetime
+) -> tuple[int, int, int, int]:
+    """(total, first seen since ``day_start``, seen since ``week_start``, since
+    ``month_start``) in one scan."""
+
+    def since(column: Any, moment: datetime) -> Any:
+        return func.coalesce(func.sum(case((column >= moment, 1), else_=0)), 0)
+
+    result = await session.execute(
+        select(
+            func.count(),
+            since(User.first_seen, day_start),
+            since(User.last_seen, week_start),
+            since(User.last_seen, month_start),
+        ).select_from(User)
+    )
+    total, new, week, month = result.one()
+    return int(total), int(new), int(week), int(month)
+
+
+async def users_by_language(session: AsyncSession) -> dict[str | None, int]:
+    """Users per language: the chosen one, else the detected one (None: neither known)."""
+    language = func.coalesce(User.language, User.detected_language)
+    result = await session.execute(select(language, func.count()).group_by(language))
+    return {code: int(count) for code, count in result}
+
+
+async def languages_seen_since(session: AsyncSession, since: datetime) -> set[str]:
+    """The distinct languages (chosen, else detected) of the users seen since ``since``."""
+    language = func.coalesce(User.language, User.detected_language)
+    result = await session.execute(
+        select(language).where(User.last_seen >= since, language.is_not(None)).distinct()
+    )
+    return set(result.scalars())

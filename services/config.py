@@ -66,6 +66,7 @@ class DatabaseSettings(_Base):
     database_url: str = Field(DEFAULT_DATABASE_URL, min_length=1)
     log_format: LogFormat = LogFormat.CONSOLE
     log_level: str = "INFO"
+    auto_migrate: bool = True
 
     @field_validator("log_level")
     @classmethod
@@ -112,7 +113,6 @@ class Settings(DatabaseSettings):
     language: Language = Language.RU
     # Pinned languages the daily job writes (empty: DEFAULT_LANGUAGE + users' languages).
     languages: Annotated[tuple[str, ...], NoDecode] = ()
-    auto_migrate: bool = True
     max_concurrent_updates: int = Field(100, ge=1)
     max_cold_taps: int = Field(1000, ge=1)
     bot_mode: BotMode = BotMode.POLLING
@@ -122,6 +122,8 @@ class Settings(DatabaseSettings):
     web_host: str = "0.0.0.0"
     web_port: int | None = Field(None, ge=1, le=65535)
     cache_refresh_seconds: float = Field(15.0, gt=0)
+    user_cache_size: int = Field(100_000, ge=1)
+    throttle_rate: float = Field(5.0, gt=0)
     shutdown_grace_seconds: float = Field(10.0, ge=0)
     event_loop: EventLoop = EventLoop.AUTO
 

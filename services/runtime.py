@@ -21,6 +21,7 @@ from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService, LanguagesInUse
 from services.scheduler import DailyJobState, generate_daily_horoscopes
 from services.stats import ViewCounter
+from services.users import UserService
 
 log = structlog.get_logger(__name__)
 
@@ -44,6 +45,7 @@ class Services:
     ai: AIService
     cache: HoroscopeCacheService
     cold_taps: ColdTaps
+    users: UserService
     daily: DailyJobState = field(default_factory=DailyJobState)
     scheduler: AsyncIOScheduler | None = None
     regen: RegenState = field(default_factory=RegenState)
@@ -88,19 +90,25 @@ class Services:
             log.warning("background.abandoned", tasks=sorted(task.get_name() for task in late))
 
     async def refresh_loop(self) -> None:
-        """Re-read today's texts every CACHE_REFRESH_SECONDS, so a /regen on another replica
-        (or `horoscope-bot generate --force`) reaches this process within that bound."""
+        """Re-read today's texts and the users changed elsewhere every CACHE_REFRESH_SECONDS,
+        so a /regen, a language chosen or a /forget on another replica (or `horoscope-bot
+        generate --force`) reaches this process within that bound."""
         while True:
             await asyncio.sleep(self.settings.cache_refresh_seconds)
             try:
                 await self.cache.refresh()
             except Exception as error:
                 log.warning("cache.refresh_failed", error=repr(error))
+            try:
+                await self.users.refresh()
+            except Exception as error:
+                log.warning("users.refresh_failed", error=repr(error))
 
     async def close(self) -> None:
         await self.cold_taps.stop(0)  # the bot's shutdown hook has stopped them already
         await self.stop_background()
         await self.cache.close()  # final view flush
+        await self.users.stop()  # final last-seen flush
         await self.ai.close()
         await self.engine.dispose()
 
@@ -110,31 +118,45 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
         log.error("background.failed", task=task.get_name(), error=repr(task.exception()))
 
 
-def languages_in_use(settings: Settings) -> LanguagesInUse | None:
-    """What the daily job writes: LANGUAGES when set, else DEFAULT_LANGUAGE alone (None)."""
-    if not settings.languages:
-        return None
+ACTIVE_DAYS = 30  # a user seen within this many days keeps their language in the daily job
+
+
+def languages_in_use(settings: Settings, users: UserService) -> LanguagesInUse:
+    """What the daily job and /regen write: LANGUAGES when set, else DEFAULT_LANGUAGE and the
+    languages of the users seen in the last ``ACTIVE_DAYS`` days."""
     pinned = settings.languages
+    default = settings.language.value
 
-    async def pinned_languages() -> tuple[str, ...]:
-        return pinned
+    async def in_use() -> tuple[str, ...]:
+        if pinned:
+            return pinned
+        return (default, *sorted(await users.languages_seen_since(ACTIVE_DAYS) - {default}))
 
-    return pinned_languages
+    return in_use
 
 
 def create_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     ai = create_ai_service(settings)
+    clock = clock or Clock(settings.tz)
+    users = UserService(
+        sessionmaker,
+        clock,
+        cache_size=settings.user_cache_size,
+        interval=settings.view_flush_seconds,
+    )
     cache = HoroscopeCacheService(
         ai=ai,
         sessionmaker=sessionmaker,
-        clock=clock or Clock(settings.tz),
+        clock=clock,
         language=settings.language.value,
-        languages_in_use=languages_in_use(settings),
+        languages_in_use=languages_in_use(settings, users),
         on_demand_retry_delays=settings.on_demand_retry_delays,
         views=ViewCounter(sessionmaker, interval=settings.view_flush_seconds),
         locks=AdvisoryLocks(engine),
     )
     cold_taps = ColdTaps(settings.max_cold_taps)
-    return Services(settings=settings, engine=engine, ai=ai, cache=cache, cold_taps=cold_taps)
+    return Services(
+        settings=settings, engine=engine, ai=ai, cache=cache, cold_taps=cold_taps, users=users
+    )

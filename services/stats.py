@@ -9,32 +9,28 @@ its counts back, so a database restart loses nothing either.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import repositories
+from services.batching import PeriodicFlusher
 
-log = structlog.get_logger(__name__)
 
+class ViewCounter(PeriodicFlusher):
+    name = "views"
 
-class ViewCounter:
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession] | None,
         *,
         interval: float = 5.0,
     ) -> None:
+        super().__init__(interval=interval)
         self._sessionmaker = sessionmaker
-        self._interval = interval
         self._pending: dict[tuple[str, date, str], int] = {}  # (sign, day, language)
-        self._task: asyncio.Task[None] | None = None
-        self._flushing: asyncio.Task[int] | None = None
         self.flushed_total = 0
         self.counted_by_sign: dict[str, int] = {}
         self.last_flush_ok = time.monotonic()
@@ -73,43 +69,6 @@ class ViewCounter:
         self.flushed_total += written
         self.last_flush_ok = time.monotonic()
         return written
-
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="view-flush")
-
-    async def stop(self) -> None:
-        """Stop the loop and write everything that is left (retrying briefly)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self._flushing is not None:  # a periodic write was under way: let it land
-            with contextlib.suppress(Exception):
-                await self._flushing
-        for attempt in range(3):
-            try:
-                await self.flush()
-                return
-            except Exception as error:
-                log.warning("views.final_flush_failed", attempt=attempt + 1, error=repr(error))
-        if self._pending:
-            log.error("views.lost_at_shutdown", views=self.pending)
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval)
-            # Shielded: cancelling the loop must not cut a write in half (it could commit
-            # and still put its counts back, counting them twice).
-            self._flushing = asyncio.ensure_future(self.flush())
-            try:
-                written = await asyncio.shield(self._flushing)
-            except Exception as error:
-                log.warning("views.flush_failed", pending=self.pending, error=repr(error))
-            else:
-                if written:
-                    log.debug("views.flushed", views=written)
 
 
 @dataclass(frozen=True, slots=True)

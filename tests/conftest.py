@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
@@ -40,7 +41,9 @@ def process_env(**settings: str) -> dict[str, str]:
     neither the developer's settings nor CI's leak in), English texts, JSON logs we can parse,
     then ``settings``."""
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
-    env.update(LANGUAGE="en", LOG_FORMAT="json")
+    # Tests tap at machine speed: the anti-flood limit is raised out of their way (the
+    # throttling test sets its own).
+    env.update(LANGUAGE="en", LOG_FORMAT="json", THROTTLE_RATE="1000")
     env.update(settings)
     return env
 
@@ -109,7 +112,9 @@ async def database_url(
     url = request.getfixturevalue("pg_database")
     conn = await asyncpg.connect(_asyncpg_dsn(url))
     try:
-        await conn.execute("TRUNCATE horoscope_cache, horoscope_views RESTART IDENTITY")
+        await conn.execute(
+            "TRUNCATE horoscope_cache, horoscope_views, users, forgotten_users RESTART IDENTITY"
+        )
     finally:
         await conn.close()
     yield url
@@ -146,6 +151,7 @@ def make_settings(database_url: str) -> Callable[..., Settings]:
             "view_flush_seconds": 0.2,
             "admin_ids": "42",
             "language": "en",
+            "throttle_rate": 1000,  # tests tap at machine speed (test_throttle sets its own)
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -166,9 +172,13 @@ async def start_bot(
     """Start the production BotApp in polling mode against the Bot API stand-in."""
     running: list[tuple[BotApp, asyncio.Task[None]]] = []
 
-    async def start(clock: Clock | None = None, **overrides: Any) -> BotApp:
+    async def start(
+        clock: Clock | None = None,
+        throttle_timer: Callable[[], float] = time.monotonic,
+        **overrides: Any,
+    ) -> BotApp:
         settings = make_settings(telegram_api_url=fake_telegram.base_url, **overrides)
-        app = BotApp(settings, clock=clock)
+        app = BotApp(settings, clock=clock, throttle_timer=throttle_timer)
         task = asyncio.create_task(app.run(handle_signals=False))
         running.append((app, task))
         await fake_telegram.wait_until_polling()

@@ -29,7 +29,12 @@ async def test_stairway(database_url: str) -> None:
         off_loop(lambda r=revision.revision: upgrade(database_url, r))
         off_loop(lambda d=down: downgrade(database_url, str(d)))
         off_loop(lambda r=revision.revision: upgrade(database_url, r))
-    assert await table_names(database_url) == {"horoscope_cache", "horoscope_views"}
+    assert await table_names(database_url) == {
+        "horoscope_cache",
+        "horoscope_views",
+        "users",
+        "forgotten_users",
+    }
 
 
 async def test_models_match_migrations(database_url: str) -> None:

@@ -72,6 +72,10 @@ def test_year_has_366_days() -> None:
     assert len(list(_days())) == 366
 
 
+def test_the_six_languages_of_issue_10_ship() -> None:
+    assert {"ru", "en", "uk", "es", "de", "pt"} <= set(LANGUAGES)
+
+
 @pytest.mark.parametrize("code", sorted(_PINNED))
 def test_ru_en_texts_unchanged_by_the_move_to_json(code: str) -> None:
     digest = hashlib.sha256()

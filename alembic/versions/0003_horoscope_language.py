@@ -10,7 +10,7 @@ Downgrade keeps the Russian horoscopes (the others are deleted: the old schema h
 per sign and day) and adds each (sign, date)'s view counts of every language into one row.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -33,7 +33,7 @@ async def show_horoscope(
 ) -> None:
     await answer_callback(query)
     sign = callback_data.sign
-    warm = cache.take_warm(sign)
+    warm = cache.take_warm(sign, language)
     if warm is not None:
         day, text = warm
         await show(query, horoscope_message(sign, day, text, texts, language), back_keyboard(texts))
@@ -63,7 +63,7 @@ class ColdHoroscope:
     async def wait(self) -> str | None:
         await show(self.query, self.texts.preparing.format(sign=self.name))
         self.day = self.cache.today()  # the day get_horoscope answers for, however long it takes
-        return await self.cache.get_horoscope(self.sign)
+        return await self.cache.get_horoscope(self.sign, self.language)
 
     async def finish(self, text: str | None) -> None:
         if text is None or self.day is None:

@@ -1,0 +1,363 @@
+"""Who the bot talks to: each user's language, detected language and last sign.
+
+The warm path makes no database round trip. Users' states live in a bounded cache of
+``USER_CACHE_SIZE`` entries; a user is read from the database once, the first time this
+process sees them. The cache is two plain dicts, recent and older: a hit in the older one
+moves the user to the recent one, and when the recent one is half the size it becomes the
+older one and the previous older one is dropped. That is least-recently-seen eviction by
+halves, with no per-entry LRU node (an OrderedDict costs ~60 bytes more a user) and no
+reordering on a warm hit. Last-seen times, detected languages and signs are written behind, like
+the view counts: one UPSERT per flush for every user with news (``VIEW_FLUSH_SECONDS``),
+and once more at shutdown. Explicit acts are written at once: a chosen language must
+survive a restart, and /forget must be done when the bot says so.
+
+Several replicas: :meth:`UserService.refresh` (every ``CACHE_REFRESH_SECONDS``) re-reads the
+users whose language or sign changed since the last refresh and drops the users forgotten
+meanwhile, together with anything still pending for them. A write batched on one replica
+before a /forget on another cannot re-create the user: see ``db/repositories.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db import repositories
+from db.repositories import Activity, UserRow
+from services.batching import PeriodicFlusher
+from services.clock import Clock
+from services.languages import available_languages
+
+log = structlog.get_logger(__name__)
+
+#: How long the note that a user was forgotten is kept: far longer than any write can stay
+#: batched or any replica's cache can stay stale, short enough to be no record of the user.
+FORGOTTEN_RETENTION = timedelta(hours=24)
+#: A refresh re-reads changes from a little before the previous one: a transaction that
+#: committed late, or a replica whose clock runs a little behind, is not missed.
+REFRESH_OVERLAP = timedelta(seconds=60)
+
+
+def known_languages() -> frozenset[str]:
+    """The language codes a user can have chosen (one place to widen when languages grow)."""
+    return frozenset(available_languages())
+
+
+@dataclass(slots=True)
+class UserState:
+    """What the bot needs to know about a user on every update (three shared strings)."""
+
+    language: str | None = None  # chosen explicitly; wins over the detected one
+    detected_language: str | None = None
+    sign: str | None = None
+
+    @property
+    def effective_language(self) -> str | None:
+        return self.language or self.detected_language
+
+
+@dataclass(slots=True)
+class _Pending:
+    first_seen: datetime
+    last_seen: datetime
+    detected_language: str | None = None
+    sign: str | None = None
+
+
+def _intern(value: str | None) -> str | None:
+    # A handful of distinct codes: one string object each however many users share it.
+    return sys.intern(value) if value is not None else None
+
+
+class UserService(PeriodicFlusher):
+    name = "users"
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        cache_size: int = 100_000,
+        interval: float = 5.0,
+    ) -> None:
+        super().__init__(interval=interval)
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+        self._half = max(1, cache_size // 2)
+        self._recent: dict[int, UserState] = {}
+        self._older: dict[int, UserState] = {}
+        self._pending: dict[int, _Pending] = {}
+        self._since = self._now()  # the next refresh reads changes after this
+        self.reads = 0  # database reads of users this process had not seen
+        self.flushed_total = 0
+
+    # -- the hot path ------------------------------------------------------------------
+
+    async def get(self, user_id: int) -> UserState:
+        """The user's state: from memory, else (first sight in this process) one read."""
+        state = self._recent.get(user_id)
+        if state is not None:
+            return state
+        state = self._older.pop(user_id, None)
+        if state is not None:
+            self._put(user_id, state)
+            return state
+        async with self._sessionmaker() as session:
+            row = await repositories.get_user(session, user_id)
+        self.reads += 1
+        state = self._cached(user_id)  # filled by a concurrent get meanwhile
+        if state is None:
+            state = _state(row) if row is not None else UserState()
+            self._put(user_id, state)
+        return state
+
+    async def touch(self, user_id: int, detected_language: str | None = None) -> UserState:
+        """An update from the user: remember when, and the language their app is in."""
+        state = await self.get(user_id)
+        detected = _intern(detected_language)
+        if detected is not None:
+            state.detected_language = detected
+        pending = self._pending_for(user_id)
+        if detected is not None:
+            pending.detected_language = detected
+        return state
+
+    def remember_sign(self, user_id: int, sign: str) -> None:
+        """The sign the user just tapped (written with the next flush)."""
+        sign = sys.intern(str(sign))
+        state = self._cached(user_id)
+        if state is not None:
+            state.sign = sign
+        self._pending_for(user_id).sign = sign
+
+    def _pending_for(self, user_id: int) -> _Pending:
+        now = self._now()
+        pending = self._pending.get(user_id)
+        if pending is None:
+            pending = self._pending[user_id] = _Pending(now, now)
+        else:
+            pending.last_seen = now
+        return pending
+
+    # -- explicit acts, written at once ------------------------------------------------
+
+    async def set_language(self, user_id: int, language: str | None) -> None:
+        """The user's choice (None: follow the app again). Written before it is believed."""
+        async with self._sessionmaker() as session, session.begin():
+            await repositories.set_user_language(session, user_id, language, self._now())
+        state = self._cached(user_id)
+        if state is not None:
+            state.language = _intern(language)
+
+    async def forget(self, user_id: int) -> bool:
+        """Delete everything stored about the user, here and in the database, now. True if
+        the database had a row."""
+        self._drop(user_id)
+        async with self._sessionmaker() as session, session.begin():
+            existed = await repositories.forget_user(session, user_id, self._now())
+        self._drop(user_id)  # a tap that arrived while the delete ran
+        log.info("users.forgotten", existed=existed)
+        return existed
+
+    def _drop(self, user_id: int) -> None:
+        self._recent.pop(user_id, None)
+        self._older.pop(user_id, None)
+        self._pending.pop(user_id, None)
+
+    # -- writing behind ----------------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    @property
+    def cached(self) -> int:
+        return len(self._recent) + len(self._older)
+
+    async def flush(self) -> int:
+        """Write every pending user's activity; return how many users were written."""
+        if not self._pending:
+            return 0
+        # Swap before the first await: taps during the write land in the new dict.
+        batch, self._pending = self._pending, {}
+        activities = [
+            Activity(user_id, p.first_seen, p.last_seen, p.detected_language, p.sign)
+            for user_id, p in batch.items()
+        ]
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                await repositories.record_activity(session, activities, self._now())
+        except BaseException:
+            for user_id, pending in batch.items():
+                self._merge_back(user_id, pending)
+            raise
+        self.flushed_total += len(batch)
+        return len(batch)
+
+    def _merge_back(self, user_id: int, older: _Pending) -> None:
+        newer = self._pending.get(user_id)
+        if newer is None:
+            self._pending[user_id] = older
+            return
+        newer.first_seen = older.first_seen
+        newer.detected_language = newer.detected_language or older.detected_language
+        newer.sign = newer.sign or older.sign
+
+    # -- other replicas ----------------------------------------------------------------
+
+    async def refresh(self) -> int:
+        """Take in what other processes changed since the last refresh (languages chosen,
+        signs, users forgotten); prune old /forget notes. Returns how many cached users
+        changed."""
+        started = self._now()
+        async with self._sessionmaker() as session, session.begin():
+            rows, forgotten = await repositories.users_changed_since(
+                session, self._since - REFRESH_OVERLAP
+            )
+            await repositories.prune_forgotten(session, started - FORGOTTEN_RETENTION)
+        self._since = started
+        changed = 0
+        for user_id in forgotten:
+            if self._cached(user_id) is not None or user_id in self._pending:
+                self._drop(user_id)
+                changed += 1
+        for row in rows:
+            state = self._cached(row.user_id)
+            if state is None:
+                continue  # not a user of this process: nothing to correct
+            fresh = _state(row)
+            pending = self._pending.get(row.user_id)
+            if pending is not None:  # what this process has not written yet is newer
+                fresh.detected_language = pending.detected_language or fresh.detected_language
+                fresh.sign = pending.sign or fresh.sign
+            if fresh != state:
+                state.language = fresh.language
+                state.detected_language = fresh.detected_language
+                state.sign = fresh.sign
+                changed += 1
+        if changed:
+            log.info("users.refreshed", users=changed)
+        return changed
+
+    # -- the cache ---------------------------------------------------------------------
+
+    def _cached(self, user_id: int) -> UserState | None:
+        state = self._recent.get(user_id)
+        return state if state is not None else self._older.get(user_id)
+
+    def _put(self, user_id: int, state: UserState) -> None:
+        self._recent[user_id] = state
+        if len(self._recent) >= self._half:  # the older half goes: it is least recently seen
+            self._older, self._recent = self._recent, {}
+
+    async def languages_seen_since(self, days: int) -> set[str]:
+        """The shipped languages of the users seen in the last ``days`` days (each user's
+        chosen language, else the detected one; ``pt-br`` counts as ``pt``): what the daily
+        job writes besides DEFAULT_LANGUAGE."""
+        since = self._now() - timedelta(days=days)
+        async with self._sessionmaker() as session:
+            codes = await repositories.languages_seen_since(session, since)
+        shipped = known_languages()
+        found = set()
+        for code in codes:
+            tag = code.lower()
+            base = tag.split("-", 1)[0]
+            if tag in shipped or base in shipped:
+                found.add(tag if tag in shipped else base)
+        return found
+
+    def _now(self) -> datetime:
+        return self._clock.now().astimezone(UTC)
+
+
+def _state(row: UserRow) -> UserState:
+    return UserState(_intern(row.language), _intern(row.detected_language), _intern(row.sign))
+
+
+# -- /stats ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UserStats:
+    total: int
+    new_today: int  # first seen today (in TIMEZONE)
+    active_7d: int  # seen in the 7 days ending today, today included
+    active_30d: int
+    by_language: dict[str | None, int]  # chosen language, else detected; None: unknown
+
+
+async def load_user_stats(session: AsyncSession, clock: Clock) -> UserStats:
+    """Two queries: the counts in one scan, the languages in one GROUP BY."""
+    today = clock.today()
+
+    def day_start(days_ago: int) -> datetime:
+        return datetime.combine(today - timedelta(days=days_ago), time(), clock.tz).astimezone(UTC)
+
+    total, new, week, month = await repositories.user_counts(
+        session, day_start(0), day_start(6), day_start(29)
+    )
+    by_language = await repositories.users_by_language(session)
+    return UserStats(total, new, week, month, by_language)
+
+
+# -- import and export (the operator's CSV) --------------------------------------------
+
+CSV_COLUMNS = ("user_id", "language", "sign")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    imported: int
+    errors: list[tuple[int, str]]  # (line number, what is wrong)
+
+
+def parse_user_rows(
+    rows: Iterable[tuple[int, dict[str, str | None]]],
+    *,
+    languages: Callable[[], frozenset[str]] = known_languages,
+) -> tuple[list[tuple[int, str | None, str | None]], list[tuple[int, str]]]:
+    """Check (line number, CSV row) pairs: the good rows as (user_id, language, sign), the
+    bad ones as (line number, reason). A later row for the same user wins."""
+    from services.zodiac import parse_sign
+
+    allowed = languages()
+    good: dict[int, tuple[int, str | None, str | None]] = {}
+    errors: list[tuple[int, str]] = []
+    for line, row in rows:
+        raw_id = (row.get("user_id") or "").strip()
+        raw_language = (row.get("language") or "").strip().lower()
+        raw_sign = (row.get("sign") or "").strip()
+        try:
+            user_id = int(raw_id)
+        except ValueError:
+            errors.append((line, f"user_id {raw_id!r} is not an integer"))
+            continue
+        if not 0 < user_id < 2**63:
+            errors.append((line, f"user_id {raw_id!r} is out of range"))
+            continue
+        if raw_language and raw_language not in allowed:
+            errors.append(
+                (line, f"unknown language {raw_language!r} (known: {', '.join(sorted(allowed))})")
+            )
+            continue
+        sign = parse_sign(raw_sign) if raw_sign else None
+        if raw_sign and sign is None:
+            errors.append((line, f"unknown sign {raw_sign!r}"))
+            continue
+        good[user_id] = (user_id, raw_language or None, sign.value if sign else None)
+    return list(good.values()), errors
+
+
+async def import_users(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    rows: Sequence[tuple[int, str | None, str | None]],
+    clock: Clock,
+) -> None:
+    """All the good rows in one transaction: nothing half-written."""
+    async with sessionmaker() as session, session.begin():
+        await repositories.import_users(session, rows, clock.now().astimezone(UTC))
