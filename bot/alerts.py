@@ -60,30 +60,29 @@ def job_listener(notifier: AdminNotifier, texts: Texts, language: str) -> Report
 
     async def on_report(report: DailyReport) -> None:
         if report.generated or report.failed:
-            stored = len(report.generated) + len(report.present)
-            await notifier.broadcast(
-                texts.alert_job_done.format(
-                    date=format_day(report.day, texts, language),
-                    stored=stored,
-                    count=len(report.results),
-                    seconds=seconds_text(report.seconds),
-                )
+            # Signs stored in every language of the run, then the languages:
+            # "12/12 in 41 s · 🌐 ru · en · uk".
+            summary = texts.alert_job_done.format(
+                date=format_day(report.day, texts, language),
+                stored=len(report.complete_signs),
+                count=len(report.signs),
+                seconds=seconds_text(report.seconds),
             )
+            await notifier.broadcast(f"{summary} · 🌐 {' · '.join(report.languages)}")
         fatal: dict[str, list[SignResult]] = {}
         missing: list[SignResult] = []
-        for sign in report.failed:
-            result = report.results[sign]
+        for result in report.failed:
             if result.alert:
                 fatal.setdefault(notifier.clean(result.error or ""), []).append(result)
-            elif notifier.limiter.allow(f"missing:{sign.value}"):
+            elif notifier.limiter.allow(f"missing:{result.sign.value}:{result.language}"):
                 missing.append(result)
         for reason, results in fatal.items():
-            await notifier.alert(
-                llm_cause(reason), _fatal_text(texts, language, reason, [r.sign for r in results])
-            )
+            signs = list(dict.fromkeys(r.sign for r in results))
+            await notifier.alert(llm_cause(reason), _fatal_text(texts, language, reason, signs))
         if missing:
             lines = "\n".join(
-                f"{sign_label(r.sign, language)} — {html.escape(notifier.clean(r.error or ''))}"
+                f"{sign_label(r.sign, language)}/{r.language} — "
+                f"{html.escape(notifier.clean(r.error or ''))}"
                 for r in missing
             )
             await notifier.broadcast(texts.alert_missing.format(lines=lines))

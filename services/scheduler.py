@@ -173,9 +173,7 @@ async def generate_daily_horoscopes(
                             language=language,
                             error=repr(error),
                         )
-                        result = SignResult(
-                            sign, Outcome.FAILED, 1, repr(error), language=language
-                        )
+                        result = SignResult(sign, Outcome.FAILED, 1, repr(error), language=language)
                     previous = report.results.get(key)
                     attempts = result.attempts + (previous.attempts if previous else 0)
                     report.results[key] = dataclasses.replace(result, attempts=attempts)

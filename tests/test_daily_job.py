@@ -17,8 +17,8 @@ from structlog.testing import capture_logs
 
 from bot.app import BotApp
 from db import repositories
-from db.repositories import Activity
 from db.models import HoroscopeCache
+from db.repositories import Activity
 from services.clock import Clock
 from services.config import Settings
 from services.horoscope_cache import Outcome, SignResult

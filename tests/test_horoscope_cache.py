@@ -196,6 +196,38 @@ async def test_cold_stampedes_in_three_languages_make_one_call_per_language(
         assert len(texts) == 1 and f"in {language}." in str(texts.pop())
 
 
+async def test_two_replicas_make_one_call_per_sign_day_and_language(
+    database_url: str,
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Two processes on one PostgreSQL, 40 cold taps of Leo in ru and en spread over both:
+    one LLM call per language in all (the advisory lock's key holds the language)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("one process per SQLite file: no replicas")
+    replicas = [create_services(llm_settings(make_settings, fake_openai)) for _ in range(2)]
+    fake_openai.gate = asyncio.Event()
+
+    async def tap(i: int) -> tuple[str, str | None]:
+        language = ("ru", "en")[i % 2]
+        async with sessionmaker() as session:
+            cache = replicas[(i // 2) % 2].cache
+            return language, await cache.get_horoscope("leo", language, session)
+
+    taps = [asyncio.create_task(tap(i)) for i in range(40)]
+    await fake_openai.wait_calls(1)
+    fake_openai.gate.set()
+    answers = await asyncio.gather(*taps)
+    for replica in replicas:
+        await replica.close()
+    assert fake_openai.calls_for(ZodiacSign.LEO, "ru") == 1
+    assert fake_openai.calls_for(ZodiacSign.LEO, "en") == 1
+    assert len(fake_openai.calls) == 2
+    for language in ("ru", "en"):
+        assert len({text for code, text in answers if code == language}) == 1
+
+
 async def test_a_language_not_shipped_is_refused_and_never_remembered(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -372,7 +404,8 @@ async def test_llm_down_exact_attempts_then_recovery(
 
         fake_openai.default = Reply(content="Recovered: the stars are back.")
         assert (
-            await services.cache.get_horoscope("leo", "en", session) == "Recovered: the stars are back."
+            await services.cache.get_horoscope("leo", "en", session)
+            == "Recovered: the stars are back."
         )
         assert len(fake_openai.calls) == 11
     await services.close()
