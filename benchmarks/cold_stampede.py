@@ -102,7 +102,9 @@ async def in_the_service(database_url: str, taps: int, latency: float) -> dict[s
 
             async def tap(i: int) -> str | None:
                 async with sessionmaker() as session:  # what the middleware gives a handler
-                    text = await services.cache.get_horoscope(SIGNS[i % 12], session)
+                    text = await services.cache.get_horoscope(
+                        SIGNS[i % 12], services.cache.language, session
+                    )
                 done.append(time.perf_counter() - started)
                 return text
 

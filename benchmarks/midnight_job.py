@@ -69,7 +69,7 @@ async def job(database_url: str, latency: float, failing: ZodiacSign | None) -> 
         return {
             "total_s": report.seconds,
             "generated": len(report.generated),
-            "failed": [s.value for s in report.failed],
+            "failed": [r.sign.value for r in report.failed],
             "llm_calls": len(llm.calls),
             "last_other_stored_s": max(others) if others else float("nan"),
         }

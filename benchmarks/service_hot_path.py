@@ -43,6 +43,7 @@ from services.stats import ViewCounter
 from services.zodiac import ZodiacSign
 
 SIGNS = [s.value for s in ZodiacSign]
+LANGUAGES = ("ru", "en", "uk")  # taps in a mix of languages: the key is (sign, language)
 GOAL_P99_US = 50.0
 GOAL_STATEMENTS = 0.001
 
@@ -65,21 +66,26 @@ class NaiveService:
         self._locks = {sign: asyncio.Lock() for sign in SIGNS}
         self._day = day
 
-    async def get_horoscope(self, sign: str) -> str | None:
+    async def get_horoscope(self, sign: str, language: str) -> str | None:
         async with self._locks[sign], self._sessionmaker() as session:
             text = (
                 await session.execute(
                     select(HoroscopeCache.content).where(
                         HoroscopeCache.zodiac_sign == sign,
                         HoroscopeCache.horoscope_date == self._day,
+                        HoroscopeCache.language == language,
                     )
                 )
             ).scalar_one_or_none()
             stmt = _insert(session, HoroscopeView).values(
-                zodiac_sign=sign, view_date=self._day, view_count=1
+                zodiac_sign=sign, view_date=self._day, language=language, view_count=1
             )
             stmt = stmt.on_conflict_do_update(
-                index_elements=[HoroscopeView.zodiac_sign, HoroscopeView.view_date],
+                index_elements=[
+                    HoroscopeView.zodiac_sign,
+                    HoroscopeView.view_date,
+                    HoroscopeView.language,
+                ],
                 set_={"view_count": HoroscopeView.view_count + 1},
             )
             await session.execute(stmt)
@@ -95,8 +101,9 @@ async def measure(database_url: str, calls: int, naive_calls: int) -> dict[str, 
         ai=AIService(OfflineWriter(), name="offline"), sessionmaker=sessionmaker, views=views
     )
     async with sessionmaker() as session:
-        for sign in SIGNS:  # warm: generate (offline) and store all twelve
-            assert await cache.get_horoscope(sign, session) is not None
+        for sign in SIGNS:  # warm: generate (offline) and store all twelve in each language
+            for language in LANGUAGES:
+                assert await cache.get_horoscope(sign, language, session) is not None
     await views.flush()
     counter = StatementCounter(engine)
     timer = time.perf_counter_ns
@@ -114,9 +121,9 @@ async def measure(database_url: str, calls: int, naive_calls: int) -> dict[str, 
     async with sessionmaker() as session:  # what DbSessionMiddleware hands the handler
         get = cache.get_horoscope
         for i in range(calls):
-            sign = SIGNS[i % 12]
+            sign, language = SIGNS[i % 12], LANGUAGES[i % len(LANGUAGES)]
             t = timer()
-            await get(sign, session)
+            await get(sign, language, session)
             latencies[i] = timer() - t
     elapsed = time.perf_counter() - started
     await views.stop()  # the final flush belongs to these calls
@@ -138,7 +145,7 @@ async def measure(database_url: str, calls: int, naive_calls: int) -> dict[str, 
     started = time.perf_counter()
     for i in range(naive_calls):
         t = timer()
-        await naive.get_horoscope(SIGNS[i % 12])
+        await naive.get_horoscope(SIGNS[i % 12], LANGUAGES[i % len(LANGUAGES)])
         latencies[i] = timer() - t
     elapsed = time.perf_counter() - started
     summary = latency_summary(latencies, 1e-3)

@@ -45,6 +45,10 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     generate = commands.add_parser("generate", help="run the daily generation once and exit")
     generate.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     generate.add_argument("--sign", help="one sign (English key or localized name)")
+    generate.add_argument(
+        "--language",
+        help="one language code, e.g. en (default: every language in use)",
+    )
     generate.add_argument("--force", action="store_true", help="replace texts already stored")
     users = commands.add_parser("users", help="import or export users as CSV")
     users_commands = users.add_subparsers(dest="users_command", required=True)
@@ -200,27 +204,42 @@ async def _generate(settings: Settings, args: argparse.Namespace) -> int:
             print(f"horoscope-bot: unknown sign {args.sign!r}", file=sys.stderr)
             return 2
         signs = [sign]
+    languages = None
+    if args.language:
+        from services.languages import available_languages
+
+        code = args.language.strip().lower()
+        if code not in available_languages():
+            shipped = ", ".join(available_languages())
+            print(
+                f"horoscope-bot: unknown language {args.language!r} (one of: {shipped})",
+                file=sys.stderr,
+            )
+            return 2
+        languages = [code]
     services = create_services(settings)
     try:
         report = await generate_daily_horoscopes(
             services.cache,
             day=args.date,
             signs=signs,
+            languages=languages,
             force=args.force,
             retry_delays=settings.daily_retry_delays,
-            cleanup=args.date is None and signs is None,
+            cleanup=args.date is None and signs is None and languages is None,
             # An operator's explicit request is not skipped because a replica runs the job.
-            exclusive=not (args.force or signs),
+            exclusive=not (args.force or signs or languages),
         )
     finally:
         await services.close()
     if report.skipped:
         print(f"{report.day}: skipped, another replica is running today's job (try --force)")
         return 3
+    failed = ", ".join(f"{r.sign.value}:{r.language}" for r in report.failed)
     print(
-        f"{report.day}: generated {len(report.generated)}, already present "
-        f"{len(report.present)}, failed {len(report.failed)}"
-        + (f" ({', '.join(s.value for s in report.failed)})" if report.failed else "")
+        f"{report.day} ({', '.join(report.languages)}): generated {len(report.generated)}, "
+        f"already present {len(report.present)}, failed {len(report.failed)}"
+        + (f" ({failed})" if report.failed else "")
     )
     return 1 if report.failed else 0
 

@@ -70,32 +70,31 @@ def job_listener(notifier: AdminNotifier, i18n: Strings) -> ReportListener:
 
     async def on_report(report: DailyReport) -> None:
         if report.generated or report.failed:
-            stored = len(report.generated) + len(report.present)
-            await notifier.broadcast(
-                i18n.get(
-                    "alert-job-done",
-                    date=format_day(report.day, i18n.locale),
-                    stored=stored,
-                    count=len(report.results),
-                    seconds=seconds_text(report.seconds),
-                )
+            # Signs stored in every language of the run, then the languages:
+            # "12/12 in 41 s · 🌐 ru · en · uk".
+            summary = i18n.get(
+                "alert-job-done",
+                date=format_day(report.day, i18n.locale),
+                stored=len(report.complete_signs),
+                count=len(report.signs),
+                seconds=seconds_text(report.seconds),
             )
+            await notifier.broadcast(f"{summary} · 🌐 {' · '.join(report.languages)}")
         fatal: dict[str, list[SignResult]] = {}
         missing: list[SignResult] = []
-        for sign in report.failed:
-            result = report.results[sign]
+        for result in report.failed:
             if result.alert:
                 fatal.setdefault(notifier.clean(result.error or ""), []).append(result)
-            elif notifier.limiter.allow(f"missing:{sign.value}"):
+            elif notifier.limiter.allow(f"missing:{result.sign.value}:{result.language}"):
                 missing.append(result)
         for reason, results in fatal.items():
+            signs = list(dict.fromkeys(r.sign for r in results))
             await notifier.alert(
-                llm_cause(reason),
-                _fatal_text(i18n, results[0].kind, reason, [r.sign for r in results]),
+                llm_cause(reason), _fatal_text(i18n, results[0].kind, reason, signs)
             )
         if missing:
             lines = "\n".join(
-                f"{sign_label(r.sign, i18n.locale)} — "
+                f"{sign_label(r.sign, i18n.locale)}/{r.language} — "
                 + failure_reason(i18n, r.kind, notifier.clean(r.error or ""))
                 for r in missing
             )

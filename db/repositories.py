@@ -28,27 +28,29 @@ def _insert(session: AsyncSession, model: type[Any]) -> Any:
     raise NotImplementedError(f"unsupported database dialect: {dialect}")
 
 
-async def get_content(session: AsyncSession, sign: str, day: date) -> str | None:
+async def get_content(session: AsyncSession, sign: str, day: date, language: str) -> str | None:
     result = await session.execute(
         select(HoroscopeCache.content).where(
-            HoroscopeCache.zodiac_sign == sign, HoroscopeCache.horoscope_date == day
+            HoroscopeCache.zodiac_sign == sign,
+            HoroscopeCache.horoscope_date == day,
+            HoroscopeCache.language == language,
         )
     )
     return result.scalar_one_or_none()
 
 
-async def get_day(session: AsyncSession, day: date) -> dict[str, str]:
-    """sign -> content of every horoscope stored for ``day``."""
+async def get_day(session: AsyncSession, day: date) -> dict[tuple[str, str], str]:
+    """(sign, language) -> content of every horoscope stored for ``day``."""
     result = await session.execute(
-        select(HoroscopeCache.zodiac_sign, HoroscopeCache.content).where(
+        select(HoroscopeCache.zodiac_sign, HoroscopeCache.language, HoroscopeCache.content).where(
             HoroscopeCache.horoscope_date == day
         )
     )
-    return {sign: content for sign, content in result}
+    return {(sign, language): content for sign, language, content in result}
 
 
 async def save_content(
-    session: AsyncSession, sign: str, day: date, content: str, *, replace: bool
+    session: AsyncSession, sign: str, day: date, language: str, content: str, *, replace: bool
 ) -> str:
     """Store a horoscope idempotently and return the text that is now stored.
 
@@ -56,9 +58,9 @@ async def save_content(
     ``replace=True`` overwrites it (``/regen``).
     """
     stmt = _insert(session, HoroscopeCache).values(
-        zodiac_sign=sign, horoscope_date=day, content=content
+        zodiac_sign=sign, horoscope_date=day, language=language, content=content
     )
-    index = [HoroscopeCache.zodiac_sign, HoroscopeCache.horoscope_date]
+    index = [HoroscopeCache.zodiac_sign, HoroscopeCache.horoscope_date, HoroscopeCache.language]
     if replace:
         stmt = stmt.on_conflict_do_update(
             index_elements=index,
@@ -67,7 +69,7 @@ async def save_content(
         await session.execute(stmt)
         return content
     await session.execute(stmt.on_conflict_do_nothing(index_elements=index))
-    stored = await get_content(session, sign, day)
+    stored = await get_content(session, sign, day, language)
     return stored if stored is not None else content
 
 
@@ -78,18 +80,22 @@ async def delete_before(session: AsyncSession, day: date) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def add_views(session: AsyncSession, counts: Mapping[tuple[str, date], int]) -> None:
-    """``view_count = view_count + excluded.view_count`` for each (sign, day) in one statement."""
+ViewKey = tuple[str, date, str]  # (sign, day, language)
+
+
+async def add_views(session: AsyncSession, counts: Mapping[ViewKey, int]) -> None:
+    """``view_count = view_count + excluded.view_count`` for each (sign, day, language) in one
+    statement."""
     rows = [
-        {"zodiac_sign": sign, "view_date": day, "view_count": count}
-        for (sign, day), count in counts.items()
+        {"zodiac_sign": sign, "view_date": day, "language": language, "view_count": count}
+        for (sign, day, language), count in counts.items()
         if count
     ]
     if not rows:
         return
     stmt = _insert(session, HoroscopeView).values(rows)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[HoroscopeView.zodiac_sign, HoroscopeView.view_date],
+        index_elements=[HoroscopeView.zodiac_sign, HoroscopeView.view_date, HoroscopeView.language],
         set_={"view_count": HoroscopeView.view_count + stmt.excluded.view_count},
     )
     await session.execute(stmt)
@@ -97,22 +103,29 @@ async def add_views(session: AsyncSession, counts: Mapping[tuple[str, date], int
 
 async def views_between(
     session: AsyncSession, first: date, last: date
-) -> list[tuple[str, date, int]]:
+) -> list[tuple[str, date, str, int]]:
+    """(sign, day, language, views) of every row dated ``first`` … ``last``."""
     result = await session.execute(
-        select(HoroscopeView.zodiac_sign, HoroscopeView.view_date, HoroscopeView.view_count)
+        select(
+            HoroscopeView.zodiac_sign,
+            HoroscopeView.view_date,
+            HoroscopeView.language,
+            HoroscopeView.view_count,
+        )
         .where(HoroscopeView.view_date >= first, HoroscopeView.view_date <= last)
-        .order_by(HoroscopeView.view_date, HoroscopeView.zodiac_sign)
+        .order_by(HoroscopeView.view_date, HoroscopeView.zodiac_sign, HoroscopeView.language)
     )
-    return [(sign, day, count) for sign, day, count in result]
+    return [(sign, day, language, count) for sign, day, language, count in result]
 
 
-async def signs_on(session: AsyncSession, day: date, signs: Iterable[str]) -> set[str]:
+async def stored_on(session: AsyncSession, day: date) -> set[tuple[str, str]]:
+    """The (sign, language) pairs stored for ``day``."""
     result = await session.execute(
-        select(HoroscopeCache.zodiac_sign).where(
-            HoroscopeCache.horoscope_date == day, HoroscopeCache.zodiac_sign.in_(list(signs))
+        select(HoroscopeCache.zodiac_sign, HoroscopeCache.language).where(
+            HoroscopeCache.horoscope_date == day
         )
     )
-    return set(result.scalars())
+    return {(sign, language) for sign, language in result}
 
 
 # -- users ----------------------------------------------------------------------------------
@@ -344,3 +357,12 @@ async def users_by_language(session: AsyncSession) -> dict[str | None, int]:
     language = func.coalesce(User.language, User.detected_language)
     result = await session.execute(select(language, func.count()).group_by(language))
     return {code: int(count) for code, count in result}
+
+
+async def languages_seen_since(session: AsyncSession, since: datetime) -> set[str]:
+    """The distinct languages (chosen, else detected) of the users seen since ``since``."""
+    language = func.coalesce(User.language, User.detected_language)
+    result = await session.execute(
+        select(language).where(User.last_seen >= since, language.is_not(None)).distinct()
+    )
+    return set(result.scalars())

@@ -19,6 +19,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from services.languages import available_languages
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/horoscope.db"
 DEFAULT_TIMEZONE = "Europe/Moscow"
 DEFAULT_GENERATION_TIME = time(0, 0)
@@ -123,6 +125,8 @@ class Settings(DatabaseSettings):
     view_flush_seconds: float = Field(5.0, gt=0)
     default_language: str = "ru"
     language: str | None = None  # the old name of DEFAULT_LANGUAGE, still accepted
+    # Pinned languages the daily job writes (empty: DEFAULT_LANGUAGE + users' languages).
+    languages: Annotated[tuple[str, ...], NoDecode] = ()
     max_concurrent_updates: int = Field(100, ge=1)
     max_cold_taps: int = Field(1000, ge=1)
     bot_mode: BotMode = BotMode.POLLING
@@ -228,6 +232,23 @@ class Settings(DatabaseSettings):
     @classmethod
     def _parse_admin_ids(cls, value: Any) -> Any:
         return _split_csv(value)
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _parse_languages(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("languages")
+    @classmethod
+    def _check_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        shipped = available_languages()
+        codes = tuple(dict.fromkeys(code.lower() for code in value))
+        unknown = [code for code in codes if code not in shipped]
+        if unknown:
+            raise ValueError(
+                f"{', '.join(map(repr, unknown))} not shipped; choose from {', '.join(shipped)}"
+            )
+        return codes
 
     @field_validator("on_demand_retry_delays", "daily_retry_delays", mode="before")
     @classmethod

@@ -20,10 +20,15 @@ async def check_health(services: Services) -> tuple[bool, dict[str, Any]]:
     database: dict[str, Any] = {
         "backend": make_url(services.settings.database_url).get_backend_name()
     }
-    present: int | None = None
+    present: dict[str, int] | None = None
+    languages: tuple[str, ...] = (cache.language,)
     try:
-        async with asyncio.timeout(DB_CHECK_TIMEOUT):  # a query that needs the database
-            present = len(await cache.stored_signs(today))
+        async with asyncio.timeout(DB_CHECK_TIMEOUT):  # queries that need the database
+            languages = await cache.languages_in_use()
+            present = dict.fromkeys(languages, 0)
+            for _, language in await cache.stored(today):
+                if language in present:
+                    present[language] += 1
         database["reachable"] = True
     except Exception as error:  # any failure to reach it, including the timeout
         database["reachable"] = False
@@ -39,7 +44,13 @@ async def check_health(services: Services) -> tuple[bool, dict[str, Any]]:
             "running": job is not None,
             "next_run": job.next_run_time.isoformat() if job and job.next_run_time else None,
         },
-        "today": {"date": today.isoformat(), "horoscopes": present, "of": 12},
+        "today": {
+            "date": today.isoformat(),
+            # Stored out of 12 × the languages in use; "by_language": 12 each when complete.
+            "horoscopes": None if present is None else sum(present.values()),
+            "of": 12 * len(languages),
+            "by_language": present,
+        },
         "last_job": None
         if report is None
         else {
@@ -50,7 +61,8 @@ async def check_health(services: Services) -> tuple[bool, dict[str, Any]]:
             "skipped": report.skipped,
             "generated": len(report.generated),
             "present": len(report.present),
-            "failed": [sign.value for sign in report.failed],
+            "languages": list(report.languages),
+            "failed": [f"{result.sign.value}:{result.language}" for result in report.failed],
             "seconds": round(report.seconds, 3),
         },
         "views_pending": cache.views.pending,

@@ -1,9 +1,13 @@
-"""HoroscopeCacheService: today's horoscope for a sign, generated once, served from memory.
+"""HoroscopeCacheService: today's horoscope for a sign in a language, generated once, served
+from memory.
 
+Everything is keyed by (sign, language): the memory, the table, the view counts, and the
+single-flight rule (one generation per sign, day and language however many tap at once).
 A tap on a warm cache touches no database and no network and takes no lock: a dict look-up
-and an in-memory view count. On a miss, under the sign's lock, memory is checked again, then
-the database, and only then is the horoscope generated, so concurrent tappers of a cold sign
-share one generation. The midnight job and ``/regen`` use the same locks through
+and an in-memory view count. On a miss, under the sign's lock (twelve fixed locks, one per
+sign, shared by its languages), memory is checked again, then the database, and only then is
+the horoscope generated, so concurrent tappers of a cold (sign, language) share one
+generation. The midnight job and ``/regen`` use the same locks through
 :meth:`HoroscopeCacheService.ensure`.
 """
 
@@ -27,6 +31,7 @@ from db.locks import AdvisoryLocks, lock_key
 from services.ai import AIService, GenerationError, get_ai_service
 from services.clock import Clock
 from services.config import DEFAULT_TIMEZONE
+from services.languages import available_languages
 from services.stats import ViewCounter
 from services.zodiac import ZodiacSign
 
@@ -36,6 +41,8 @@ DEFAULT_ON_DEMAND_DELAYS: tuple[float, ...] = (5.0, 10.0, 30.0)
 SHIELDED_GRACE_SECONDS = 10.0
 
 Sleep = Callable[[float], Awaitable[None]]
+LanguagesInUse = Callable[[], Awaitable[Sequence[str]]]
+Key = tuple[ZodiacSign, str]  # (sign, language)
 T = TypeVar("T")
 
 
@@ -78,6 +85,7 @@ class SignResult:
     retryable: bool = True
     alert: bool = False
     kind: str = "unknown"  # services.ai.errors.FailureKind: the bot words it for admins
+    language: str = ""
 
 
 class HoroscopeCacheService:
@@ -88,6 +96,7 @@ class HoroscopeCacheService:
         sessionmaker: async_sessionmaker[AsyncSession] | None = None,
         clock: Clock | None = None,
         language: str = "ru",
+        languages_in_use: LanguagesInUse | None = None,
         on_demand_retry_delays: Sequence[float] = DEFAULT_ON_DEMAND_DELAYS,
         views: ViewCounter | None = None,
         locks: AdvisoryLocks | None = None,
@@ -96,11 +105,17 @@ class HoroscopeCacheService:
         # A fixed dict: twelve signs, twelve locks, nothing ever added (no defaultdict).
         self._locks: dict[ZodiacSign, asyncio.Lock] = {sign: asyncio.Lock() for sign in ZodiacSign}
         self._locks_loop: asyncio.AbstractEventLoop | None = None
-        self._memory: dict[ZodiacSign, tuple[date, str]] = {}
+        # At most 12 × shipped languages entries: a language not shipped is refused before
+        # anything is stored for it.
+        self._memory: dict[Key, tuple[date, str]] = {}
+        self._languages = frozenset(available_languages())
         self._ai = ai
         self._sessionmaker = sessionmaker
         self.clock = clock or Clock(DEFAULT_TIMEZONE)
-        self.language = language
+        self.language = self._check_language(language)  # DEFAULT_LANGUAGE
+        # What the daily job and /regen write: DEFAULT_LANGUAGE plus the languages of the
+        # users active lately, or LANGUAGES (services/runtime.py wires it).
+        self._languages_in_use = languages_in_use
         self.on_demand_retry_delays = tuple(on_demand_retry_delays)
         self.views = views or ViewCounter(sessionmaker)
         self._sleep = sleep
@@ -109,92 +124,111 @@ class HoroscopeCacheService:
         # Told (synchronously, so a slow listener never delays the tap) when a tap's
         # generation fails for good; the bot alerts the admins on fatal LLM errors.
         self.failure_listeners: list[Callable[[SignResult], None]] = []
-        self._failures: dict[ZodiacSign, int] = dict.fromkeys(ZodiacSign, 0)
+        self._failures: dict[Key, int] = {
+            (sign, code): 0 for sign in ZodiacSign for code in self._languages
+        }
         self._shielded: set[asyncio.Task[Any]] = set()
 
     # -- the tap -------------------------------------------------------------------------
 
-    def take_warm(self, zodiac_sign: str) -> tuple[date, str] | None:
-        """Today's (day, horoscope) from memory, counted as one view; None on a miss
-        (nothing counted). No lock, no SQL, no await: the warm tap's whole cost."""
+    def take_warm(self, zodiac_sign: str, language: str) -> tuple[date, str] | None:
+        """Today's (day, horoscope) in ``language`` from memory, counted as one view; None on
+        a miss (nothing counted). No lock, no SQL, no await: the warm tap's whole cost."""
         sign = ZodiacSign(zodiac_sign)
         day = self.clock.today()
-        text = self._remembered(sign, day)
-        if text is None:
+        entry = self._memory.get((sign, language))
+        if entry is None or entry[0] != day:
             return None
         self.counters.hits += 1
-        self.views.count(sign, day)
-        return day, text
+        self.views.count(sign, day, language)
+        return entry
 
     async def get_horoscope(
-        self, zodiac_sign: str, session: AsyncSession | None = None
+        self, zodiac_sign: str, language: str, session: AsyncSession | None = None
     ) -> str | None:
-        """Today's horoscope for the sign, or None when every generation attempt failed.
+        """Today's horoscope for the sign in ``language``, or None when every generation
+        attempt failed.
 
-        Counts one view for each returned horoscope. Raises ValueError for an unknown sign.
-        A miss reads and writes with ``session``, or with a session of its own when None.
+        Counts one view for each returned horoscope. Raises ValueError for an unknown sign or
+        a language not shipped. A miss reads and writes with ``session``, or with a session
+        of its own when None.
         """
-        warm = self.take_warm(zodiac_sign)
+        warm = self.take_warm(zodiac_sign, language)
         if warm is not None:
             return warm[1]
         sign = ZodiacSign(zodiac_sign)
+        key = (sign, self._check_language(language))
         day = self.clock.today()
         # A miss: under the sign's lock check memory again, then the database, and only
         # then generate. A warm tap takes no lock at all, so it never waits behind a
         # /regen of its sign (which holds the lock through its LLM call): it gets the
-        # current text until the new one replaces it.
-        failures_seen = self._failures[sign]
+        # current text until the new one replaces it. The sign's languages share its lock:
+        # a cold tap in one language waits while another language of the sign is written
+        # (in-process; across replicas each (sign, day, language) has a lock of its own).
+        failures_seen = self._failures[key]
         async with self._lock(sign):
-            text = self._remembered(sign, day)
+            text = self._remembered(key, day)
             if text is None:
-                if self._failures[sign] != failures_seen:
+                if self._failures[key] != failures_seen:
                     # The generation we waited for failed after all its attempts: the
                     # same answer for everyone who waited, not one more full cycle each.
                     return None
                 self.counters.misses += 1
                 async with self._session(session) as using:
-                    text = await self._load_or_generate(sign, day, using)
+                    text = await self._load_or_generate(key, day, using)
                 if text is None:
-                    self._failures[sign] += 1
+                    self._failures[key] += 1
                     return None
             else:
                 self.counters.hits += 1
-        self.views.count(sign, day)
+        self.views.count(sign, day, language)
         return text
 
-    def is_warm(self, zodiac_sign: str) -> bool:
-        """True when the next get_horoscope for this sign will be answered from memory."""
-        return self._remembered(ZodiacSign(zodiac_sign), self.clock.today()) is not None
+    def is_warm(self, zodiac_sign: str, language: str) -> bool:
+        """True when the next get_horoscope for this sign and language will be answered from
+        memory."""
+        key = (ZodiacSign(zodiac_sign), language)
+        return self._remembered(key, self.clock.today()) is not None
+
+    async def languages_in_use(self) -> tuple[str, ...]:
+        """The languages the daily job and /regen write (shipped ones only, each once): what
+        the injected source says (services/runtime.py: LANGUAGES, else DEFAULT_LANGUAGE and
+        the users' languages), or DEFAULT_LANGUAGE alone without one."""
+        if self._languages_in_use is None:
+            return (self.language,)
+        found = await self._languages_in_use()
+        return tuple(code for code in dict.fromkeys(found) if code in self._languages)
 
     def today(self) -> date:
         return self.clock.today()
 
-    async def _load_or_generate(
-        self, sign: ZodiacSign, day: date, session: AsyncSession
-    ) -> str | None:
-        text = await self._read(session, sign, day)
+    async def _load_or_generate(self, key: Key, day: date, session: AsyncSession) -> str | None:
+        text = await self._read(session, key, day)
         if text is None:
-            async with self._replica_lock(sign, day):
+            async with self._replica_lock(key, day):
                 if self._replicas:  # another replica may have written it while we waited
-                    text = await self._read(session, sign, day)
+                    text = await self._read(session, key, day)
                 if text is None:
-                    result, text = await self._write(sign, day, self.on_demand_retry_delays)
+                    result, text = await self._write(key, day, self.on_demand_retry_delays)
                     if text is None:
                         self._tell_failure(result)
                         return None
-                    text = await self._store(session, sign, day, text, replace=False)
-        self._remember(sign, day, text)
+                    text = await self._store(session, key, day, text, replace=False)
+        self._remember(key, day, text)
         return text
 
-    async def _read(self, session: AsyncSession, sign: ZodiacSign, day: date) -> str | None:
+    async def _read(self, session: AsyncSession, key: Key, day: date) -> str | None:
+        sign, language = key
         try:
-            text = await repositories.get_content(session, sign, day)
+            text = await repositories.get_content(session, sign, day, language)
             # End the transaction: the connection goes back to the pool before any LLM call.
             await session.commit()
             return text
         except (SQLAlchemyError, OSError) as error:  # asyncpg raises OSError when refused
             await _quiet_rollback(session)
-            log.warning("cache.db_read_failed", sign=sign.value, error=_short(error))
+            log.warning(
+                "cache.db_read_failed", sign=sign.value, language=language, error=_short(error)
+            )
             return None
 
     def _tell_failure(self, result: SignResult) -> None:
@@ -210,51 +244,55 @@ class HoroscopeCacheService:
         self,
         zodiac_sign: ZodiacSign,
         day: date,
+        language: str,
         *,
         force: bool = False,
         retry_delays: Sequence[float] = (),
     ) -> SignResult:
-        """Make sure the sign's horoscope for ``day`` is stored (``force``: written anew).
+        """Make sure the sign's horoscope in ``language`` for ``day`` is stored (``force``:
+        written anew).
 
-        Shares the sign's lock with taps, so a sign is never generated twice at once and a
-        tap of a sign not yet in memory waits for this text (a warm tap gets the current one).
+        Shares the sign's lock with taps, so a (sign, language) is never generated twice at
+        once and a tap of one not yet in memory waits for this text (a warm tap gets the
+        current one).
         """
         sign = ZodiacSign(zodiac_sign)
-        async with self._lock(sign), self._replica_lock(sign, day):
+        key = (sign, self._check_language(language))
+        async with self._lock(sign), self._replica_lock(key, day):
             if not force:
                 stored = await self._in_session(
-                    lambda session: repositories.get_content(session, sign, day)
+                    lambda session: repositories.get_content(session, sign, day, language)
                 )
                 if stored is None:
                     # Served from memory while the database was down: store that text now
                     # rather than write a different one.
-                    stored = self._remembered(sign, day)
+                    stored = self._remembered(key, day)
                     if stored is not None:
                         remembered = stored
                         stored = await self._in_session(
                             lambda session: repositories.save_content(
-                                session, sign, day, remembered, replace=False
+                                session, sign, day, language, remembered, replace=False
                             )
                         )
                 if stored is not None:
-                    self._remember(sign, day, stored)
-                    return SignResult(sign, Outcome.PRESENT)
-            result, text = await self._write(sign, day, retry_delays)
+                    self._remember(key, day, stored)
+                    return SignResult(sign, Outcome.PRESENT, language=language)
+            result, text = await self._write(key, day, retry_delays)
             if text is None:
                 return result
             new_text = text
             text = await self._in_session(
                 lambda session: repositories.save_content(
-                    session, sign, day, new_text, replace=force
+                    session, sign, day, language, new_text, replace=force
                 )
             )
-            self._remember(sign, day, text)
+            self._remember(key, day, text)
             return result
 
     async def refresh(self) -> int:
         """Re-read today's texts so a /regen on another replica reaches this one's memory.
 
-        Returns how many signs changed. Runs every CACHE_REFRESH_SECONDS.
+        Returns how many (sign, language) texts changed. Runs every CACHE_REFRESH_SECONDS.
         """
         day = self.clock.today()
         # Compare-and-set, with no lock (a /regen holds the sign's lock through its LLM
@@ -264,11 +302,13 @@ class HoroscopeCacheService:
         before = dict(self._memory)
         stored = await self._in_session(lambda session: repositories.get_day(session, day))
         changed = 0
-        for key, content in stored.items():
-            sign = ZodiacSign(key)
-            entry = self._memory.get(sign)
-            if entry is before.get(sign) and self._remembered(sign, day) not in (None, content):
-                self._memory[sign] = (day, content)
+        for (sign_key, language), content in stored.items():
+            if language not in self._languages:  # written by a build that ships more
+                continue
+            key = (ZodiacSign(sign_key), language)
+            entry = self._memory.get(key)
+            if entry is before.get(key) and self._remembered(key, day) not in (None, content):
+                self._memory[key] = (day, content)
                 changed += 1
         if changed:
             log.info("cache.refreshed", signs=changed)
@@ -277,9 +317,9 @@ class HoroscopeCacheService:
     async def delete_before(self, day: date) -> int:
         return await self._in_session(lambda session: repositories.delete_before(session, day))
 
-    async def stored_signs(self, day: date) -> set[str]:
-        signs = [s.value for s in ZodiacSign]
-        return await self._in_session(lambda session: repositories.signs_on(session, day, signs))
+    async def stored(self, day: date) -> set[tuple[str, str]]:
+        """The (sign, language) pairs stored for ``day``."""
+        return await self._in_session(lambda session: repositories.stored_on(session, day))
 
     async def close(self) -> None:
         if self._shielded:  # database work that outlived a cancelled caller
@@ -309,22 +349,30 @@ class HoroscopeCacheService:
             yield acquired
 
     @contextlib.asynccontextmanager
-    async def _replica_lock(self, sign: ZodiacSign, day: date) -> AsyncIterator[None]:
-        """The sign's lock across processes (PostgreSQL advisory lock; nothing on SQLite).
+    async def _replica_lock(self, key: Key, day: date) -> AsyncIterator[None]:
+        """The (sign, day, language) lock across processes (PostgreSQL advisory lock; nothing
+        on SQLite).
 
-        It holds one connection of its own while the sign is generated: at most twelve per
-        process. If the database cannot give it, generation goes on without it: serving the
-        user matters more than a rare second LLM call.
+        Taken under the sign's in-process lock, so it holds one connection of its own while
+        the sign is generated: at most twelve per process. If the database cannot give it,
+        generation goes on without it: serving the user matters more than a rare second LLM
+        call.
         """
+        sign, language = key
         async with contextlib.AsyncExitStack() as stack:
             if self._advisory is not None and self._advisory.enabled:
                 try:
                     await stack.enter_async_context(
-                        self._advisory.hold(lock_key("generate", sign.value, day), wait=True)
+                        self._advisory.hold(
+                            lock_key("generate", sign.value, day, language), wait=True
+                        )
                     )
                 except (SQLAlchemyError, OSError) as error:
                     log.warning(
-                        "cache.replica_lock_unavailable", sign=sign.value, error=_short(error)
+                        "cache.replica_lock_unavailable",
+                        sign=sign.value,
+                        language=language,
+                        error=_short(error),
                     )
             yield
 
@@ -339,16 +387,21 @@ class HoroscopeCacheService:
             self._locks_loop = loop
         return self._locks[sign]
 
-    def _remembered(self, sign: ZodiacSign, day: date) -> str | None:
-        entry = self._memory.get(sign)
+    def _check_language(self, language: str) -> str:
+        if language not in self._languages:
+            raise ValueError(f"language {language!r} is not shipped")
+        return language
+
+    def _remembered(self, key: Key, day: date) -> str | None:
+        entry = self._memory.get(key)
         if entry is not None and entry[0] == day:
             return entry[1]
         return None
 
-    def _remember(self, sign: ZodiacSign, day: date, text: str) -> None:
-        current = self._memory.get(sign)
+    def _remember(self, key: Key, day: date, text: str) -> None:
+        current = self._memory.get(key)
         if current is None or current[0] <= day:
-            self._memory[sign] = (day, text)
+            self._memory[key] = (day, text)
 
     @contextlib.asynccontextmanager
     async def _session(self, session: AsyncSession | None) -> AsyncIterator[AsyncSession]:
@@ -395,9 +448,10 @@ class HoroscopeCacheService:
         return self._ai
 
     async def _write(
-        self, sign: ZodiacSign, day: date, retry_delays: Sequence[float]
+        self, key: Key, day: date, retry_delays: Sequence[float]
     ) -> tuple[SignResult, str | None]:
         """The first attempt, then one retry after each delay; fatal errors end it at once."""
+        sign, language = key
         error: GenerationError | None = None
         attempts = 0
         began = time.perf_counter()
@@ -407,13 +461,14 @@ class HoroscopeCacheService:
             attempts += 1
             started = time.perf_counter()
             try:
-                text = await self.ai.generate_horoscope(sign, day, self.language)
+                text = await self.ai.generate_horoscope(sign, day, language)
             except GenerationError as failure:
                 error = failure
                 self.counters.llm("retryable_error" if failure.retryable else "fatal_error")
                 log.warning(
                     "generation.attempt_failed",
                     sign=sign.value,
+                    language=language,
                     day=day.isoformat(),
                     attempt=attempts,
                     retryable=failure.retryable,
@@ -430,6 +485,7 @@ class HoroscopeCacheService:
             log.info(
                 "generation.done",
                 sign=sign.value,
+                language=language,
                 day=day.isoformat(),
                 attempt=attempts,
                 chars=len(text),
@@ -437,19 +493,32 @@ class HoroscopeCacheService:
             )
             self.counters.llm("ok")
             self.counters.generation("generated", time.perf_counter() - began)
-            return SignResult(sign, Outcome.GENERATED, attempts), text
+            return SignResult(sign, Outcome.GENERATED, attempts, language=language), text
         assert error is not None
         self.counters.generation("failed", time.perf_counter() - began)
-        log.error("generation.failed", sign=sign.value, day=day.isoformat(), attempts=attempts)
+        log.error(
+            "generation.failed",
+            sign=sign.value,
+            language=language,
+            day=day.isoformat(),
+            attempts=attempts,
+        )
         failed = SignResult(
-            sign, Outcome.FAILED, attempts, str(error), error.retryable, error.alert, error.kind
+            sign,
+            Outcome.FAILED,
+            attempts,
+            str(error),
+            error.retryable,
+            error.alert,
+            error.kind,
+            language=language,
         )
         return failed, None
 
     async def _store(
         self,
         session: AsyncSession,
-        sign: ZodiacSign,
+        key: Key,
         day: date,
         text: str,
         *,
@@ -457,13 +526,18 @@ class HoroscopeCacheService:
     ) -> str:
         """Save and return the stored text. A tap still gets its text when the database is
         down: it is kept in memory and the job stores it later."""
+        sign, language = key
         try:
-            stored = await repositories.save_content(session, sign, day, text, replace=replace)
+            stored = await repositories.save_content(
+                session, sign, day, language, text, replace=replace
+            )
             await session.commit()
             return stored
         except (SQLAlchemyError, OSError) as error:
             await _quiet_rollback(session)
-            log.warning("cache.db_write_failed", sign=sign.value, error=_short(error))
+            log.warning(
+                "cache.db_write_failed", sign=sign.value, language=language, error=_short(error)
+            )
             return text
 
 

@@ -18,7 +18,7 @@ from services.ai import AIService, create_ai_service
 from services.clock import Clock
 from services.cold_taps import ColdTaps
 from services.config import Settings
-from services.horoscope_cache import HoroscopeCacheService
+from services.horoscope_cache import HoroscopeCacheService, LanguagesInUse
 from services.scheduler import DailyJobState, generate_daily_horoscopes
 from services.stats import ViewCounter
 from services.users import UserService
@@ -118,27 +118,45 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
         log.error("background.failed", task=task.get_name(), error=repr(task.exception()))
 
 
+ACTIVE_DAYS = 30  # a user seen within this many days keeps their language in the daily job
+
+
+def languages_in_use(settings: Settings, users: UserService) -> LanguagesInUse:
+    """What the daily job and /regen write: LANGUAGES when set, else DEFAULT_LANGUAGE and the
+    languages of the users seen in the last ``ACTIVE_DAYS`` days."""
+    pinned = settings.languages
+    default = settings.default_language
+
+    async def in_use() -> tuple[str, ...]:
+        if pinned:
+            return pinned
+        return (default, *sorted(await users.languages_seen_since(ACTIVE_DAYS) - {default}))
+
+    return in_use
+
+
 def create_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     ai = create_ai_service(settings)
     clock = clock or Clock(settings.tz)
-    cache = HoroscopeCacheService(
-        ai=ai,
-        sessionmaker=sessionmaker,
-        clock=clock,
-        language=settings.default_language,
-        on_demand_retry_delays=settings.on_demand_retry_delays,
-        views=ViewCounter(sessionmaker, interval=settings.view_flush_seconds),
-        locks=AdvisoryLocks(engine),
-    )
-    cold_taps = ColdTaps(settings.max_cold_taps)
     users = UserService(
         sessionmaker,
         clock,
         cache_size=settings.user_cache_size,
         interval=settings.view_flush_seconds,
     )
+    cache = HoroscopeCacheService(
+        ai=ai,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        language=settings.default_language,
+        languages_in_use=languages_in_use(settings, users),
+        on_demand_retry_delays=settings.on_demand_retry_delays,
+        views=ViewCounter(sessionmaker, interval=settings.view_flush_seconds),
+        locks=AdvisoryLocks(engine),
+    )
+    cold_taps = ColdTaps(settings.max_cold_taps)
     return Services(
         settings=settings, engine=engine, ai=ai, cache=cache, cold_taps=cold_taps, users=users
     )

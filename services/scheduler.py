@@ -1,7 +1,10 @@
-"""The midnight job: write the day's twelve horoscopes and drop the old ones.
+"""The midnight job: write the day's horoscopes, twelve per language in use, and drop the old
+ones.
 
 ``generate_daily_horoscopes`` is also what ``/regen`` and ``horoscope-bot generate`` run,
-through the same cache service and so the same per-sign locks as on-demand generation.
+through the same cache service and so the same per-sign locks as on-demand generation. The
+languages are ``HoroscopeCacheService.languages_in_use()`` unless the caller names them:
+DEFAULT_LANGUAGE plus the languages of users active in the last 30 days, or LANGUAGES.
 """
 
 from __future__ import annotations
@@ -42,26 +45,40 @@ Progress = Callable[[SignResult], Awaitable[None]]
 
 @dataclass(slots=True)
 class DailyReport:
+    """One run: a result per (sign, language), in the order they were written."""
+
     day: date
-    results: dict[ZodiacSign, SignResult] = field(default_factory=dict)
+    languages: tuple[str, ...] = ()
+    results: dict[tuple[ZodiacSign, str], SignResult] = field(default_factory=dict)
     deleted: int = 0
     seconds: float = 0.0
     skipped: bool = False  # another replica was running the job
 
-    def signs(self, outcome: Outcome) -> list[ZodiacSign]:
-        return [sign for sign, result in self.results.items() if result.outcome is outcome]
+    def with_outcome(self, outcome: Outcome) -> list[SignResult]:
+        return [result for result in self.results.values() if result.outcome is outcome]
 
     @property
-    def generated(self) -> list[ZodiacSign]:
-        return self.signs(Outcome.GENERATED)
+    def generated(self) -> list[SignResult]:
+        return self.with_outcome(Outcome.GENERATED)
 
     @property
-    def present(self) -> list[ZodiacSign]:
-        return self.signs(Outcome.PRESENT)
+    def present(self) -> list[SignResult]:
+        return self.with_outcome(Outcome.PRESENT)
 
     @property
-    def failed(self) -> list[ZodiacSign]:
-        return self.signs(Outcome.FAILED)
+    def failed(self) -> list[SignResult]:
+        return self.with_outcome(Outcome.FAILED)
+
+    @property
+    def signs(self) -> list[ZodiacSign]:
+        """The signs of this run, each once."""
+        return list(dict.fromkeys(sign for sign, _ in self.results))
+
+    @property
+    def complete_signs(self) -> list[ZodiacSign]:
+        """The signs stored in every language of the run."""
+        failed = {result.sign for result in self.failed}
+        return [sign for sign in self.signs if sign not in failed]
 
 
 ReportListener = Callable[["DailyReport"], Awaitable[None]]
@@ -91,6 +108,7 @@ async def generate_daily_horoscopes(
     *,
     day: date | None = None,
     signs: Iterable[ZodiacSign] | None = None,
+    languages: Iterable[str] | None = None,
     force: bool = False,
     retry_delays: Sequence[float] = DEFAULT_DAILY_DELAYS,
     cleanup: bool = True,
@@ -99,11 +117,12 @@ async def generate_daily_horoscopes(
     exclusive: bool = True,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> DailyReport:
-    """Generate every missing sign for ``day`` (default: today in TIMEZONE).
+    """Generate every missing (sign, language) for ``day`` (default: today in TIMEZONE);
+    ``languages`` default to the ones in use (``cache.languages_in_use()``).
 
-    One pass over all signs, one after another (gentle on the LLM's rate limits), then, while
-    some failed with a retryable error, wait the next delay and try just those again: a
-    failing sign never holds the others back.
+    One pass over all signs, each in every language, one after another (gentle on the LLM's
+    rate limits), then, while some failed with a retryable error, wait the next delay and try
+    just those again: a failing sign never holds the others back.
     """
     cache = cache or get_horoscope_cache_service()
     day = day or cache.today()
@@ -113,52 +132,74 @@ async def generate_daily_horoscopes(
             if exclusive and not await stack.enter_async_context(cache.exclusive_job(JOB_ID, day)):
                 log.info("daily.skipped", day=day.isoformat(), reason="another replica runs it")
                 return DailyReport(day, skipped=True)
-            report = DailyReport(day)
             started = time.perf_counter()
-            log.info("daily.start", day=day.isoformat(), force=force)
+            if languages is None:
+                languages = await cache.languages_in_use()
+            report = DailyReport(day, tuple(dict.fromkeys(languages)))
+            log.info("daily.start", day=day.isoformat(), force=force, languages=report.languages)
             if cleanup:
                 try:
                     report.deleted = await cache.delete_before(day)
                 except Exception as error:
                     log.warning("daily.cleanup_failed", error=repr(error))
 
-            pending = list(dict.fromkeys(signs or ZodiacSign))
+            pending = [
+                (sign, language)
+                for sign in dict.fromkeys(signs or ZodiacSign)
+                for language in report.languages
+            ]
             for delay in (None, *retry_delays):
                 if delay is not None:
                     if not pending:
                         break
                     if _day_over(cache, day):
                         break
-                    log.info("daily.retry_wait", seconds=delay, signs=[s.value for s in pending])
+                    log.info(
+                        "daily.retry_wait",
+                        seconds=delay,
+                        signs=[f"{sign.value}:{language}" for sign, language in pending],
+                    )
                     await sleep(delay)
                     if _day_over(cache, day):  # midnight passed during the wait
                         break
-                for sign in pending:
+                for key in pending:
+                    sign, language = key
                     try:
-                        result = await cache.ensure(sign, day, force=force)
+                        result = await cache.ensure(sign, day, language, force=force)
                     except Exception as error:  # the database, most likely: try again later
-                        log.warning("daily.sign_crashed", sign=sign.value, error=repr(error))
-                        result = SignResult(sign, Outcome.FAILED, 1, repr(error))
-                    previous = report.results.get(sign)
+                        log.warning(
+                            "daily.sign_crashed",
+                            sign=sign.value,
+                            language=language,
+                            error=repr(error),
+                        )
+                        result = SignResult(sign, Outcome.FAILED, 1, repr(error), language=language)
+                    previous = report.results.get(key)
                     attempts = result.attempts + (previous.attempts if previous else 0)
-                    report.results[sign] = dataclasses.replace(result, attempts=attempts)
-                    log.info("daily.sign", sign=sign.value, outcome=result.outcome.value)
+                    report.results[key] = dataclasses.replace(result, attempts=attempts)
+                    log.info(
+                        "daily.sign",
+                        sign=sign.value,
+                        language=language,
+                        outcome=result.outcome.value,
+                    )
                     if progress is not None:
-                        await progress(report.results[sign])
+                        await progress(report.results[key])
                 pending = [
-                    sign
-                    for sign in pending
-                    if report.results[sign].outcome is Outcome.FAILED
-                    and report.results[sign].retryable
+                    key
+                    for key in pending
+                    if report.results[key].outcome is Outcome.FAILED
+                    and report.results[key].retryable
                 ]
 
             report.seconds = time.perf_counter() - started
             log.info(
                 "daily.done",
                 day=day.isoformat(),
+                languages=report.languages,
                 generated=len(report.generated),
                 present=len(report.present),
-                failed=[s.value for s in report.failed],
+                failed=[f"{r.sign.value}:{r.language}" for r in report.failed],
                 deleted=report.deleted,
                 seconds=round(report.seconds, 3),
             )
@@ -242,7 +283,7 @@ def get_scheduler(
         run,
         DailyTrigger(at, timezone),
         id=JOB_ID,
-        name="Generate today's 12 horoscopes",
+        name="Generate today's horoscopes, 12 per language in use",
         kwargs={
             "cache": cache or get_horoscope_cache_service(),
             "retry_delays": tuple(retry_delays),

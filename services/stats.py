@@ -10,7 +10,7 @@ its counts back, so a database restart loses nothing either.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,13 +30,13 @@ class ViewCounter(PeriodicFlusher):
     ) -> None:
         super().__init__(interval=interval)
         self._sessionmaker = sessionmaker
-        self._pending: dict[tuple[str, date], int] = {}
+        self._pending: dict[tuple[str, date, str], int] = {}  # (sign, day, language)
         self.flushed_total = 0
         self.counted_by_sign: dict[str, int] = {}
         self.last_flush_ok = time.monotonic()
 
-    def count(self, sign: str, day: date) -> None:
-        key = (sign, day)
+    def count(self, sign: str, day: date, language: str) -> None:
+        key = (sign, day, language)
         self._pending[key] = self._pending.get(key, 0) + 1
         self.counted_by_sign[sign] = self.counted_by_sign.get(sign, 0) + 1
 
@@ -88,7 +88,7 @@ async def load_view_stats(session: AsyncSession, today: date) -> ViewStats:
     today_counts: dict[str, int] = {}
     week: dict[str, int] = {}
     month: dict[str, int] = {}
-    for sign, day, count in rows:
+    for sign, day, _language, count in rows:
         month[sign] = month.get(sign, 0) + count
         if day > today - timedelta(days=7):
             week[sign] = week.get(sign, 0) + count
@@ -106,7 +106,16 @@ HISTORY_DAYS = 60  # enough for "the last 30 days" and the 30 before them
 @dataclass(frozen=True, slots=True)
 class ViewHistory:
     today: date
-    counts: dict[tuple[str, date], int]  # (sign, day) -> views
+    counts: dict[tuple[str, date], int]  # (sign, day) -> views, every language
+    languages: dict[tuple[str, date], int] = field(default_factory=dict)  # (language, day)
+
+    def per_language(self, first: date, last: date) -> dict[str, int]:
+        """Views per language from ``first`` to ``last``, the most read first."""
+        totals: dict[str, int] = {}
+        for (language, day), count in self.languages.items():
+            if first <= day <= last and count:
+                totals[language] = totals.get(language, 0) + count
+        return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
 
     def per_sign(self, first: date, last: date) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -142,6 +151,7 @@ class PeriodStats:
     today_total: int
     week_total: int
     month_total: int
+    by_language: dict[str, int] = field(default_factory=dict)  # the period's views, most first
 
     @property
     def change(self) -> int:
@@ -170,9 +180,11 @@ async def load_view_history(
 ) -> ViewHistory:
     rows = await repositories.views_between(session, today - timedelta(days=days - 1), today)
     counts: dict[tuple[str, date], int] = {}
-    for sign, day, count in rows:
+    languages: dict[tuple[str, date], int] = {}
+    for sign, day, language, count in rows:
         counts[(sign, day)] = counts.get((sign, day), 0) + count
-    return ViewHistory(today, counts)
+        languages[(language, day)] = languages.get((language, day), 0) + count
+    return ViewHistory(today, counts, languages)
 
 
 def period_stats(history: ViewHistory, period: int, signs: list[str]) -> PeriodStats:
@@ -200,4 +212,5 @@ def period_stats(history: ViewHistory, period: int, signs: list[str]) -> PeriodS
         today_total=history.last_days(1),
         week_total=history.last_days(7),
         month_total=history.last_days(30),
+        by_language=history.per_language(first, today),
     )

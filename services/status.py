@@ -19,8 +19,9 @@ class BotStatus:
     llm_model: str | None  # None: the offline generator
     llm_host: str | None
     day: date
-    stored_today: int
-    sign_count: int
+    stored_today: int  # (sign, language) pairs stored today, in the languages in use
+    sign_count: int  # 12 × the languages in use
+    languages: tuple[str, ...]  # in use: what the daily job writes
     last_report: DailyReport | None
     last_finished: datetime | None  # in TIMEZONE
     next_run: datetime | None  # in TIMEZONE
@@ -49,7 +50,8 @@ async def collect_status(services: Services, next_run: datetime | None) -> BotSt
         if host and port:
             host = f"{host}:{port}"
     day = services.cache.today()
-    stored = await services.cache.stored_signs(day)
+    languages = await services.cache.languages_in_use()
+    stored = {pair for pair in await services.cache.stored(day) if pair[1] in languages}
     finished = services.daily.finished_at
     url = services.engine.url
     return BotStatus(
@@ -57,7 +59,8 @@ async def collect_status(services: Services, next_run: datetime | None) -> BotSt
         llm_host=host,
         day=day,
         stored_today=len(stored),
-        sign_count=len(ZodiacSign),
+        sign_count=len(ZodiacSign) * len(languages),
+        languages=languages,
         last_report=services.daily.last_report,
         last_finished=finished.astimezone(tz) if finished else None,
         next_run=next_run.astimezone(tz) if next_run else None,

@@ -255,6 +255,22 @@ class UserService(PeriodicFlusher):
         if len(self._recent) >= self._half:  # the older half goes: it is least recently seen
             self._older, self._recent = self._recent, {}
 
+    async def languages_seen_since(self, days: int) -> set[str]:
+        """The shipped languages of the users seen in the last ``days`` days (each user's
+        chosen language, else the detected one; ``pt-br`` counts as ``pt``): what the daily
+        job writes besides DEFAULT_LANGUAGE."""
+        since = self._now() - timedelta(days=days)
+        async with self._sessionmaker() as session:
+            codes = await repositories.languages_seen_since(session, since)
+        shipped = known_languages()
+        found = set()
+        for code in codes:
+            tag = code.lower()
+            base = tag.split("-", 1)[0]
+            if tag in shipped or base in shipped:
+                found.add(tag if tag in shipped else base)
+        return found
+
     def _now(self) -> datetime:
         return self._clock.now().astimezone(UTC)
 

@@ -82,7 +82,12 @@ async def seed_views(sessionmaker: async_sessionmaker[AsyncSession], today: Any)
         ("libra", ago(80)): 100,  # outside every window
     }
     async with sessionmaker() as session, session.begin():
-        await repositories.add_views(session, counts)
+        # The views split between two languages: /stats adds them up, and shows the split.
+        split = {
+            (sign, day, "en" if i % 2 else "ru"): n
+            for i, ((sign, day), n) in enumerate(counts.items())
+        }
+        await repositories.add_views(session, split)
 
 
 @pytest.mark.date_sensitive
@@ -104,6 +109,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
         "Today: 8 views (+2, +33% vs yesterday)",
         "Today 8 · 7 days 21 · 30 days 35",
         "Most read: ♌ Leo (5) · least read: ♉ Taurus (0)",
+        "🌐 ru 6 · en 2",  # the period's views per language, the most read first
     ]
 
     fake_telegram.send_text("/stats 7", user_id=ADMIN)
@@ -113,6 +119,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
         "Last 7 days: 21 views (+7, +50% vs the 7 days before)",
         "Today 8 · 7 days 21 · 30 days 35",
         "Most read: ♈ Aries (9) · least read: ♉ Taurus (0)",
+        "🌐 en 12 · ru 9",
     ]
 
     fake_telegram.send_text("/stats 30", user_id=ADMIN)
@@ -120,6 +127,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     assert decode_png(month).size == (960, 720)
     assert "Last 30 days: 35 views (+26, +289% vs the 30 days before)" in month.result["caption"]
     assert "Most read: ♊ Gemini (14)" in month.result["caption"]
+    assert month.result["caption"].endswith("\n🌐 ru 23 · en 12")
 
     fake_telegram.send_text("/stats 12", user_id=ADMIN)
     usage = await fake_telegram.wait_for(text_to(ADMIN, "Usage"))
@@ -176,7 +184,7 @@ async def test_stats_without_data_is_a_friendly_text_and_no_chart(
     # Views only 45 days ago: nothing to draw for today or 7 days; 30 days has a comparison.
     today = app.services.cache.today()
     async with sessionmaker() as session, session.begin():
-        await repositories.add_views(session, {("leo", today - timedelta(days=45)): 3})
+        await repositories.add_views(session, {("leo", today - timedelta(days=45), "en"): 3})
     for command in ("/stats", "/stats 7"):
         assert await reply_to(command) == "No views in this period. Try /stats 30."
     assert fake_telegram.calls_of("sendPhoto") == []
@@ -280,17 +288,17 @@ async def test_a_sign_missing_after_all_retries_alerts_the_admins_once(
     await settled(app)  # the job, retries and its listeners have all run
 
     report = app.services.daily.last_report
-    assert report is not None and report.failed == [ZodiacSign.LEO]
+    assert report is not None and [r.sign for r in report.failed] == [ZodiacSign.LEO]
     assert fake_openai.calls_for(ZodiacSign.LEO) == 4  # first pass + 3 retries
     async with sessionmaker() as session:
         stored = await repositories.get_day(session, app.services.cache.today())
-    assert sorted(stored) == sorted(s.value for s in ZodiacSign if s is not ZodiacSign.LEO)
+    assert sorted(stored) == sorted((s.value, "en") for s in ZodiacSign if s is not ZodiacSign.LEO)
 
     messages = texts_to(fake_telegram, ADMIN)
     assert messages[0].startswith("🌙 Horoscopes for June 15, 2026: 11/12 in ")
     alerts = [m for m in messages if "⚠️" in m or "🚨" in m]
     assert alerts == [
-        "⚠️ Still missing after all retries:\n♌ Leo — the LLM failed on its side (LLM HTTP 500)"
+        "⚠️ Still missing after all retries:\n♌ Leo/en — the LLM failed on its side (LLM HTTP 500)"
     ]
     assert len(messages) == 2
     refused = [c for c in fake_telegram.calls if c.params.get("chat_id") == BLOCKED_ADMIN]
@@ -368,7 +376,7 @@ async def test_regen_shows_live_progress_and_runs_once_at_a_time(
     fake_telegram.send_text("/regen", user_id=ADMIN)
     await fake_openai.wait_calls(calls + 1)  # Aries is being written
     started = await fake_telegram.wait_for(text_to(ADMIN, "Regenerating"))
-    assert started.result["text"].endswith("\n♈⏳ ♉ ♊ ♋ ♌ ♍ ♎ ♏ ♐ ♑ ♒ ♓")
+    assert started.result["text"].endswith("\n🌐 en\n♈⏳ ♉ ♊ ♋ ♌ ♍ ♎ ♏ ♐ ♑ ♒ ♓")
     status_id = started.result["message_id"]
 
     # A second /regen while this one runs is refused; a non-admin's does nothing.
@@ -404,7 +412,7 @@ async def test_regen_shows_live_progress_and_runs_once_at_a_time(
     )
     assert final.params["message_id"] == status_id
     assert final.result["text"].startswith("✅ Done in ")
-    assert " s: 12 of 12 regenerated.\n♈✅ ♉✅" in final.result["text"]
+    assert " s: 12 of 12 regenerated.\n🌐 en\n♈✅ ♉✅" in final.result["text"]
     assert len(fake_openai.calls) == calls + 12  # one regeneration, not two
     assert not app.services.regen.running
 
@@ -479,7 +487,7 @@ async def test_failure_reasons_are_worded_in_the_bots_language(
         lambda c: c.method == "editMessageText" and "Готово" in c.params["text"]
     )
     assert final.result["text"].splitlines()[-1] == (
-        "❌ Не удалось: Лев — ключ API не принят "
+        "❌ Не удалось: Лев/ru — ключ API не принят "
         "(LLM HTTP 401: Error code: 401 - stand-in error 401)"
     )
 
@@ -497,8 +505,9 @@ async def test_regen_reports_a_failed_sign_with_its_reason(
     lines = final.result["text"].splitlines()
     assert lines[0].endswith(" s: 0 of 1 regenerated.")
     assert lines[1:] == [
+        "🌐 en",
         "♌❌",
-        "❌ Failed: Leo — the API key was not accepted "
+        "❌ Failed: Leo/en — the API key was not accepted "
         "(LLM HTTP 401: Error code: 401 - stand-in error 401)",
     ]
     assert not app.services.regen.running

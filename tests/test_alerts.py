@@ -72,9 +72,23 @@ def test_reasons_lose_secrets_and_stack_traces() -> None:
 
 
 def failed(
-    sign: ZodiacSign, error: str, *, alert: bool = False, kind: str = "unknown"
+    sign: ZodiacSign,
+    error: str,
+    *,
+    alert: bool = False,
+    kind: str = "unknown",
+    language: str = "en",
 ) -> SignResult:
-    return SignResult(sign, Outcome.FAILED, 4, error, retryable=not alert, alert=alert, kind=kind)
+    return SignResult(
+        sign,
+        Outcome.FAILED,
+        4,
+        error,
+        retryable=not alert,
+        alert=alert,
+        kind=kind,
+        language=language,
+    )
 
 
 async def test_the_job_listener_words_one_summary_and_one_alert_per_cause() -> None:
@@ -86,32 +100,36 @@ async def test_the_job_listener_words_one_summary_and_one_alert_per_cause() -> N
     clock = FakeClock()
     notifier = AdminNotifier([1], send, limiter=AlertLimiter(clock=clock))
     listener = job_listener(notifier, Translator(load_core("en"), "en"))
-    report = DailyReport(date(2026, 6, 15), seconds=41.2)
+    report = DailyReport(date(2026, 6, 15), ("en", "uk"), seconds=41.2)
     for sign in ZodiacSign:
-        report.results[sign] = SignResult(sign, Outcome.GENERATED, 1)
-    report.results[ZodiacSign.LEO] = failed(ZodiacSign.LEO, "LLM HTTP 500", kind="server")
-    report.results[ZodiacSign.ARIES] = failed(
-        ZodiacSign.ARIES, "LLM quota exhausted (429)", alert=True, kind="quota"
+        for code in report.languages:
+            report.results[(sign, code)] = SignResult(sign, Outcome.GENERATED, 1, language=code)
+    report.results[(ZodiacSign.LEO, "uk")] = failed(
+        ZodiacSign.LEO, "LLM HTTP 500", kind="server", language="uk"
     )
-    report.results[ZodiacSign.TAURUS] = failed(
-        ZodiacSign.TAURUS, "LLM quota exhausted (429)", alert=True, kind="quota"
-    )
+    for sign in (ZodiacSign.ARIES, ZodiacSign.TAURUS):
+        for code in report.languages:
+            report.results[(sign, code)] = failed(
+                sign, "LLM quota exhausted (429)", alert=True, kind="quota", language=code
+            )
 
     await listener(report)
+    # Signs written in every language of the run, out of twelve, then the languages.
+    summary = "🌙 Horoscopes for June 15, 2026: 9/12 in 41 s · 🌐 en · uk"
     assert got == [
-        "🌙 Horoscopes for June 15, 2026: 9/12 in 41 s",
+        summary,
         "🚨 The LLM refuses: the quota is exhausted (LLM quota exhausted (429))\n"
         "Signs: ♈ Aries, ♉ Taurus. Check OPENAI_API_KEY, the quota and OPENAI_MODEL.",
-        "⚠️ Still missing after all retries:\n♌ Leo — the LLM failed on its side (LLM HTTP 500)",
+        "⚠️ Still missing after all retries:\n♌ Leo/uk — the LLM failed on its side (LLM HTTP 500)",
     ]
     await listener(report)  # within the hour: the summary only
-    assert got[3:] == ["🌙 Horoscopes for June 15, 2026: 9/12 in 41 s"]
+    assert got[3:] == [summary]
     clock.now += 3600
     await listener(report)
     assert len(got) == 7
 
     quiet = DailyReport(date(2026, 6, 15))
-    quiet.results = {s: SignResult(s, Outcome.PRESENT) for s in ZodiacSign}
+    quiet.results = {(s, "en"): SignResult(s, Outcome.PRESENT, language="en") for s in ZodiacSign}
     await listener(quiet)  # a restart that found all twelve stored says nothing
     assert len(got) == 7
 
@@ -133,8 +151,8 @@ async def test_failure_reasons_are_worded_in_the_admins_language(
 
     notifier = AdminNotifier([1], send)
     listener = job_listener(notifier, Translator(load_core(language), language))
-    report = DailyReport(date(2026, 6, 15), seconds=3)
-    report.results[ZodiacSign.LEO] = failed(
+    report = DailyReport(date(2026, 6, 15), ("en",), seconds=3)
+    report.results[(ZodiacSign.LEO, "en")] = failed(
         ZodiacSign.LEO, "LLM quota exhausted (429) <sk-abcdef>", alert=True, kind="quota"
     )
     await listener(report)

@@ -102,7 +102,7 @@ async def test_start_and_every_sign(
         tap_calls = [c for c in fake_telegram.calls if c.seq >= answer.seq and c.seq <= shown.seq]
         assert tap_calls[0] is answer
         async with sessionmaker() as session:
-            stored = await repositories.get_content(session, sign, today)
+            stored = await repositories.get_content(session, sign, today, "en")
         assert stored is not None
         message = fake_telegram.messages[(USER, menu)]
         assert message["text"].endswith(stored)
@@ -336,7 +336,7 @@ async def test_regen_is_for_admins_and_replaces_all_twelve(
     # memory too: a tap shows the new text
     menu = await open_menu(fake_telegram)
     shown = await tap_and_wait(fake_telegram, menu, SignCallback(sign=ZodiacSign.PISCES).pack())
-    assert html.escape(after["pisces"], quote=False) in shown.params["text"]
+    assert html.escape(after[("pisces", "en")], quote=False) in shown.params["text"]
 
     fake_telegram.send_text("/regen Лев", user_id=ADMIN)
     one = await fake_telegram.wait_for(

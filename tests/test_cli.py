@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import SignCallback
@@ -97,9 +97,9 @@ async def test_generate_command(
         return process.returncode, stdout.decode().strip()
 
     code, out = await cli("--date", "2030-01-02", "--sign", "Leo")
-    assert code == 0 and out == "2030-01-02: generated 1, already present 0, failed 0"
+    assert code == 0 and out == "2030-01-02 (en): generated 1, already present 0, failed 0"
     code, out = await cli("--date", "2030-01-02")
-    assert code == 0 and out == "2030-01-02: generated 11, already present 1, failed 0"
+    assert code == 0 and out == "2030-01-02 (en): generated 11, already present 1, failed 0"
     async with sessionmaker() as session:
         before = (
             await session.execute(
@@ -107,9 +107,23 @@ async def test_generate_command(
             )
         ).scalar_one()
     code, out = await cli("--date", "2030-01-02", "--sign", "leo", "--force")
-    assert code == 0 and out == "2030-01-02: generated 1, already present 0, failed 0"
+    assert code == 0 and out == "2030-01-02 (en): generated 1, already present 0, failed 0"
     code, out = await cli("--sign", "ophiuchus")
     assert code == 2
+    code, out = await cli("--language", "fr")
+    assert code == 2
+    # One sign in one more language: a row of its own, in that language.
+    code, out = await cli("--date", "2030-01-02", "--sign", "virgo", "--language", "UK")
+    assert code == 0 and out == "2030-01-02 (uk): generated 1, already present 0, failed 0"
+    async with sessionmaker() as session:
+        uk = (
+            await session.execute(
+                select(HoroscopeCache.zodiac_sign).where(HoroscopeCache.language == "uk")
+            )
+        ).scalars()
+        assert list(uk) == ["virgo"]
+        await session.execute(delete(HoroscopeCache).where(HoroscopeCache.language == "uk"))
+        await session.commit()
     async with sessionmaker() as session:
         rows = (await session.execute(select(HoroscopeCache.zodiac_sign))).scalars().all()
     assert len(rows) == 12

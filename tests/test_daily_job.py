@@ -18,9 +18,10 @@ from structlog.testing import capture_logs
 from bot.app import BotApp
 from db import repositories
 from db.models import HoroscopeCache
+from db.repositories import Activity
 from services.clock import Clock
 from services.config import Settings
-from services.horoscope_cache import Outcome
+from services.horoscope_cache import Outcome, SignResult
 from services.runtime import create_services
 from services.scheduler import (
     JOB_ID,
@@ -33,6 +34,10 @@ from services.zodiac import ZodiacSign
 from tests.conftest import _asyncpg_dsn, fixed_clock
 from tests.standins.openai_api import OK, FakeOpenAI, Reply, sign_in_prompt
 from tests.standins.telegram import FakeTelegram
+
+
+def signs(results: list[SignResult]) -> list[ZodiacSign]:
+    return [result.sign for result in results]
 
 
 def with_llm(make_settings: Callable[..., Settings], fake_openai: FakeOpenAI) -> Settings:
@@ -81,21 +86,79 @@ async def test_job_generates_all_twelve_and_cleans_up(
     async with sessionmaker() as session, session.begin():
         for days_ago in (1, 7):
             await repositories.save_content(
-                session, "leo", today - timedelta(days=days_ago), "old", replace=False
+                session, "leo", today - timedelta(days=days_ago), "en", "old", replace=False
             )
     report = await generate_daily_horoscopes(services.cache, retry_delays=())
-    assert sorted(report.generated) == sorted(ZodiacSign)
+    assert report.languages == ("en",)
+    assert sorted(signs(report.generated)) == sorted(ZodiacSign)
     assert report.deleted == 2
     assert len(fake_openai.calls) == 12
     assert await dates_stored(sessionmaker) == [today]
 
     # A restart re-runs the job: nothing is generated twice.
     again = await generate_daily_horoscopes(services.cache, retry_delays=())
-    assert sorted(again.present) == sorted(ZodiacSign) and again.generated == []
+    assert sorted(signs(again.present)) == sorted(ZodiacSign) and again.generated == []
     assert len(fake_openai.calls) == 12
     # And the memory layer is warm: a tap needs no generation.
-    assert all(services.cache.is_warm(sign) for sign in ZodiacSign)
+    assert all(services.cache.is_warm(sign, "en") for sign in ZodiacSign)
     await services.close()
+
+
+async def test_the_job_writes_every_language_in_use(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """DEFAULT_LANGUAGE (en here) plus the languages of users seen in the last 30 days:
+    chosen, else detected (``pt-br`` counts as ``pt``); a user gone 40 days counts no more."""
+    services = create_services(with_llm(make_settings, fake_openai))
+    now = services.cache.clock.now().astimezone(UTC)
+    await services.users.set_language(1, "uk")  # chosen, seen now
+    async with sessionmaker() as session, session.begin():
+        await repositories.import_users(session, [(2, "de", None)], now - timedelta(days=40))
+        await repositories.record_activity(
+            session, [Activity(3, now, now, "pt-br", None), Activity(4, now, now, "fr", None)], now
+        )
+    assert await services.cache.languages_in_use() == ("en", "pt", "uk")
+
+    report = await generate_daily_horoscopes(services.cache, retry_delays=())
+    assert report.languages == ("en", "pt", "uk")
+    assert len(report.generated) == 36 and len(fake_openai.calls) == 36
+    assert sorted(report.complete_signs) == sorted(ZodiacSign)
+    for code in report.languages:
+        assert fake_openai.calls_for(ZodiacSign.LEO, code) == 1
+        assert all(services.cache.is_warm(sign, code) for sign in ZodiacSign)
+    today = services.cache.today()
+    assert len(await services.cache.stored(today)) == 36
+
+    # One sign in one language, forced (what `/regen leo uk` runs).
+    again = await generate_daily_horoscopes(
+        services.cache, signs=[ZodiacSign.LEO], languages=["uk"], force=True, exclusive=False
+    )
+    assert list(again.results) == [(ZodiacSign.LEO, "uk")]
+    assert fake_openai.calls_for(ZodiacSign.LEO, "uk") == 2
+    await services.close()
+
+
+async def test_languages_pins_the_list(
+    make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    services = create_services(make_settings(languages="de, ES"))
+    await services.users.set_language(1, "uk")
+    assert await services.cache.languages_in_use() == ("de", "es")
+    report = await generate_daily_horoscopes(services.cache, retry_delays=())
+    assert report.languages == ("de", "es") and len(report.generated) == 24
+    async with sessionmaker() as session:
+        pairs = await repositories.stored_on(session, services.cache.today())
+    assert {code for _, code in pairs} == {"de", "es"}
+    await services.close()
+
+
+def test_languages_must_be_shipped(make_settings: Callable[..., Settings]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="'fr' not shipped"):
+        make_settings(languages="en,fr")
 
 
 @pytest.mark.date_sensitive
@@ -113,14 +176,14 @@ async def test_a_failing_sign_does_not_hold_back_the_others(
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
         # Every other sign is stored before the first retry wait.
-        assert len(await services.cache.stored_signs(services.cache.today())) == 11
+        assert len(await services.cache.stored(services.cache.today())) == 11
 
     report = await generate_daily_horoscopes(
         services.cache, retry_delays=(300, 600, 1800), sleep=sleep
     )
     assert waits == [300, 600, 1800]
-    assert report.failed == [ZodiacSign.LEO]
-    assert report.results[ZodiacSign.LEO].attempts == 4
+    assert signs(report.failed) == [ZodiacSign.LEO]
+    assert report.results[(ZodiacSign.LEO, "en")].attempts == 4
     assert fake_openai.calls_for(ZodiacSign.LEO) == 4
     assert len(report.generated) == 11
     await services.close()
@@ -154,10 +217,10 @@ async def test_retries_stop_when_midnight_passes_during_a_wait(
     # No retry for the 1st of March once it is over: no call, no row, the summary at once.
     assert waits == [1800]
     assert fake_openai.calls_for(ZodiacSign.LEO) == 1
-    assert report.day == date(2027, 3, 1) and report.failed == [ZodiacSign.LEO]
+    assert report.day == date(2027, 3, 1) and signs(report.failed) == [ZodiacSign.LEO]
     assert reports == [report]
     assert await dates_stored(sessionmaker) == [date(2027, 3, 1)]
-    assert ZodiacSign.LEO.value not in await services.cache.stored_signs(date(2027, 3, 1))
+    assert ("leo", "en") not in await services.cache.stored(date(2027, 3, 1))
     await services.close()
 
 
@@ -196,7 +259,7 @@ async def test_tap_during_the_job_waits_for_the_jobs_text(
         event.listen(
             session.sync_session, "do_orm_execute", lambda state: reads.append(str(state.statement))
         )
-        tapped = asyncio.create_task(services.cache.get_horoscope("aries", session))
+        tapped = asyncio.create_task(services.cache.get_horoscope("aries", "en", session))
         # One turn of the loop (asyncio runs ready tasks in order): the tap's first step runs
         # up to its first wait. Without the job's lock it would now be reading the database,
         # on its way to a second LLM call; with it, it waits for the lock.
@@ -205,10 +268,12 @@ async def test_tap_during_the_job_waits_for_the_jobs_text(
         fake_openai.gate.set()
         report = await job
         text = await tapped
-    assert report.results[ZodiacSign.ARIES].outcome is Outcome.GENERATED
+    assert report.results[(ZodiacSign.ARIES, "en")].outcome is Outcome.GENERATED
     assert len(fake_openai.calls) == 1
     async with sessionmaker() as session:
-        assert text == await repositories.get_content(session, "aries", services.cache.today())
+        assert text == await repositories.get_content(
+            session, "aries", services.cache.today(), "en"
+        )
     await services.close()
 
 
@@ -220,11 +285,11 @@ async def test_force_replaces_text_and_memory(
 ) -> None:
     services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     async with sessionmaker() as session:
-        before = await services.cache.get_horoscope("gemini", session)
+        before = await services.cache.get_horoscope("gemini", "en", session)
     await generate_daily_horoscopes(services.cache, signs=[ZodiacSign.GEMINI], force=True)
     async with sessionmaker() as session:
-        after = await services.cache.get_horoscope("gemini", session)
-        stored = await repositories.get_content(session, "gemini", services.cache.today())
+        after = await services.cache.get_horoscope("gemini", "en", session)
+        stored = await repositories.get_content(session, "gemini", services.cache.today(), "en")
     assert before != after and after == stored
     await services.close()
 

@@ -36,22 +36,55 @@ def llm_settings(
     return make_settings(openai_api_key="sk-test", openai_base_url=fake_openai.base_url, **kw)
 
 
-async def stored(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[tuple[str, date], str]:
+async def stored(
+    sessionmaker: async_sessionmaker[AsyncSession], language: str = "en"
+) -> dict[tuple[str, date], str]:
+    """(sign, day) -> text of the rows in ``language`` (None: every row, keyed with it)."""
+    return {
+        (sign, day): text
+        for (sign, day, code), text in (await stored_all(sessionmaker)).items()
+        if code == language
+    }
+
+
+async def stored_all(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> dict[tuple[str, date, str], str]:
     async with sessionmaker() as session:
         rows = await session.execute(
             select(
-                HoroscopeCache.zodiac_sign, HoroscopeCache.horoscope_date, HoroscopeCache.content
+                HoroscopeCache.zodiac_sign,
+                HoroscopeCache.horoscope_date,
+                HoroscopeCache.language,
+                HoroscopeCache.content,
             )
         )
-        return {(sign, day): content for sign, day, content in rows}
+        return {(sign, day, language): content for sign, day, language, content in rows}
 
 
-async def views(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[tuple[str, date], int]:
+async def views(
+    sessionmaker: async_sessionmaker[AsyncSession], language: str = "en"
+) -> dict[tuple[str, date], int]:
+    return {
+        (sign, day): count
+        for (sign, day, code), count in (await views_all(sessionmaker)).items()
+        if code == language
+    }
+
+
+async def views_all(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> dict[tuple[str, date, str], int]:
     async with sessionmaker() as session:
         rows = await session.execute(
-            select(HoroscopeView.zodiac_sign, HoroscopeView.view_date, HoroscopeView.view_count)
+            select(
+                HoroscopeView.zodiac_sign,
+                HoroscopeView.view_date,
+                HoroscopeView.language,
+                HoroscopeView.view_count,
+            )
         )
-        return {(sign, day): count for sign, day, count in rows}
+        return {(sign, day, language): count for sign, day, language, count in rows}
 
 
 async def test_generation_is_one_at_a_time_per_sign_and_signs_do_not_wait_for_each_other(
@@ -65,10 +98,10 @@ async def test_generation_is_one_at_a_time_per_sign_and_signs_do_not_wait_for_ea
     day = services.cache.today()
     fake_openai.gate = asyncio.Event()
     leo = [
-        asyncio.create_task(services.cache.ensure(ZodiacSign.LEO, day, force=True))
+        asyncio.create_task(services.cache.ensure(ZodiacSign.LEO, day, "en", force=True))
         for _ in range(3)
     ]
-    virgo = asyncio.create_task(services.cache.ensure(ZodiacSign.VIRGO, day, force=True))
+    virgo = asyncio.create_task(services.cache.ensure(ZodiacSign.VIRGO, day, "en", force=True))
     await fake_openai.wait_calls(1, sign=ZodiacSign.LEO)
     await fake_openai.wait_calls(1, sign=ZodiacSign.VIRGO)  # not behind Leo's lock
     assert fake_openai.in_flight == {ZodiacSign.LEO: 1, ZodiacSign.VIRGO: 1}
@@ -100,7 +133,7 @@ def test_a_service_serves_stampedes_in_two_event_loops_in_turn() -> None:
 
             async def tap() -> str | None:
                 async with create_sessionmaker(engine)() as session:
-                    return await service.get_horoscope(ZodiacSign.LEO, session)
+                    return await service.get_horoscope(ZodiacSign.LEO, "ru", session)
 
             return await asyncio.gather(*(tap() for _ in range(5)))
         finally:
@@ -112,7 +145,7 @@ def test_a_service_serves_stampedes_in_two_event_loops_in_turn() -> None:
     assert len(set(first)) == 1 and first[0]
     assert len(set(second)) == 1 and second[0] and second[0] != first[0]  # a new day's text
     with pytest.raises(ValueError):  # twelve signs, nothing else is ever let in
-        asyncio.run(service.get_horoscope("ophiuchus", None))  # type: ignore[arg-type]
+        asyncio.run(service.get_horoscope("ophiuchus", "ru", None))  # type: ignore[arg-type]
 
 
 async def test_cold_stampede_makes_one_llm_call(
@@ -125,7 +158,7 @@ async def test_cold_stampede_makes_one_llm_call(
 
     async def tap() -> str | None:
         async with sessionmaker() as session:
-            return await services.cache.get_horoscope("leo", session)
+            return await services.cache.get_horoscope("leo", "en", session)
 
     taps = [asyncio.create_task(tap()) for _ in range(100)]
     await fake_openai.wait_calls(1)
@@ -140,13 +173,119 @@ async def test_cold_stampede_makes_one_llm_call(
     assert sum((await views(sessionmaker)).values()) == 100
 
 
+async def test_two_languages_tapping_one_cold_sign_make_one_call_each(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """A ru user and an en user tap Leo at the same moment on a cold cache: two LLM calls,
+    one per language, and each gets the text written in their own language."""
+    services = create_services(llm_settings(make_settings, fake_openai))
+    fake_openai.gate = asyncio.Event()
+
+    async def tap(language: str) -> str | None:
+        async with sessionmaker() as session:
+            return await services.cache.get_horoscope("leo", language, session)
+
+    ru, en = asyncio.create_task(tap("ru")), asyncio.create_task(tap("en"))
+    await fake_openai.wait_calls(1)
+    fake_openai.gate.set()
+    ru_text, en_text = await asyncio.gather(ru, en)
+    # And again, warm: no more calls.
+    assert await tap("ru") == ru_text and await tap("en") == en_text
+    await services.close()
+
+    assert len(fake_openai.calls) == 2
+    assert fake_openai.calls_for(ZodiacSign.LEO, "ru") == 1
+    assert fake_openai.calls_for(ZodiacSign.LEO, "en") == 1
+    assert ru_text is not None and "for leo in ru." in ru_text
+    assert en_text is not None and "for leo in en." in en_text
+    today = services.cache.today()
+    assert await stored_all(sessionmaker) == {
+        ("leo", today, "ru"): ru_text,
+        ("leo", today, "en"): en_text,
+    }
+    assert await views_all(sessionmaker) == {("leo", today, "ru"): 2, ("leo", today, "en"): 2}
+
+
+async def test_cold_stampedes_in_three_languages_make_one_call_per_language(
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    services = create_services(llm_settings(make_settings, fake_openai))
+    fake_openai.gate = asyncio.Event()
+    languages = ("ru", "uk", "pt")
+
+    async def tap(language: str) -> tuple[str, str | None]:
+        async with sessionmaker() as session:
+            return language, await services.cache.get_horoscope("virgo", language, session)
+
+    taps = [asyncio.create_task(tap(languages[i % 3])) for i in range(90)]
+    await fake_openai.wait_calls(1)
+    fake_openai.gate.set()
+    answers = await asyncio.gather(*taps)
+    await services.close()
+    assert len(fake_openai.calls) == 3
+    for language in languages:
+        texts = {text for code, text in answers if code == language}
+        assert len(texts) == 1 and f"in {language}." in str(texts.pop())
+
+
+async def test_two_replicas_make_one_call_per_sign_day_and_language(
+    database_url: str,
+    make_settings: Callable[..., Settings],
+    fake_openai: FakeOpenAI,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Two processes on one PostgreSQL, 40 cold taps of Leo in ru and en spread over both:
+    one LLM call per language in all (the advisory lock's key holds the language)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("one process per SQLite file: no replicas")
+    replicas = [create_services(llm_settings(make_settings, fake_openai)) for _ in range(2)]
+    fake_openai.gate = asyncio.Event()
+
+    async def tap(i: int) -> tuple[str, str | None]:
+        language = ("ru", "en")[i % 2]
+        async with sessionmaker() as session:
+            cache = replicas[(i // 2) % 2].cache
+            return language, await cache.get_horoscope("leo", language, session)
+
+    taps = [asyncio.create_task(tap(i)) for i in range(40)]
+    await fake_openai.wait_calls(1)
+    fake_openai.gate.set()
+    answers = await asyncio.gather(*taps)
+    for replica in replicas:
+        await replica.close()
+    assert fake_openai.calls_for(ZodiacSign.LEO, "ru") == 1
+    assert fake_openai.calls_for(ZodiacSign.LEO, "en") == 1
+    assert len(fake_openai.calls) == 2
+    for language in ("ru", "en"):
+        assert len({text for code, text in answers if code == language}) == 1
+
+
+async def test_a_language_not_shipped_is_refused_and_never_remembered(
+    make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    services = create_services(make_settings())
+    assert services.cache.take_warm("leo", "fr") is None
+    async with sessionmaker() as session:
+        with pytest.raises(ValueError, match="not shipped"):
+            await services.cache.get_horoscope("leo", "fr", session)
+    with pytest.raises(ValueError, match="not shipped"):
+        await services.cache.ensure(ZodiacSign.LEO, services.cache.today(), "fr")
+    assert services.cache._memory == {}
+    await services.close()
+
+
 async def test_warm_tap_touches_no_database(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     services = create_services(make_settings(), clock=fixed_clock())
     async with sessionmaker() as session:
-        first = await services.cache.get_horoscope("aries", session)
-    assert services.cache.is_warm("aries")
+        first = await services.cache.get_horoscope("aries", "en", session)
+    assert services.cache.is_warm("aries", "en")
+    assert not services.cache.is_warm("aries", "ru")
 
     statements: list[str] = []
     from sqlalchemy import event
@@ -156,7 +295,7 @@ async def test_warm_tap_touches_no_database(
 
     event.listen(services.engine.sync_engine, "before_cursor_execute", count)
     async with sessionmaker() as session:
-        again = [await services.cache.get_horoscope("aries", session) for _ in range(50)]
+        again = [await services.cache.get_horoscope("aries", "en", session) for _ in range(50)]
     event.remove(services.engine.sync_engine, "before_cursor_execute", count)
     await services.close()
     assert again == [first] * 50
@@ -172,14 +311,14 @@ async def test_k_taps_give_k_views_after_flush_and_after_stop(
     async with sessionmaker() as session:
         for sign, k in ((ZodiacSign.ARIES, 7), (ZodiacSign.PISCES, 3)):
             for _ in range(k):
-                assert await cache.get_horoscope(sign, session)
+                assert await cache.get_horoscope(sign, "en", session)
     assert await cache.views.flush() == 10
     today = cache.today()
     assert await views(sessionmaker) == {("aries", today): 7, ("pisces", today): 3}
 
     async with sessionmaker() as session:
         for _ in range(5):
-            await cache.get_horoscope(ZodiacSign.ARIES, session)
+            await cache.get_horoscope(ZodiacSign.ARIES, "en", session)
     await services.close()  # graceful stop: the final flush
     assert await views(sessionmaker) == {("aries", today): 12, ("pisces", today): 3}
 
@@ -191,8 +330,8 @@ async def test_failed_flush_keeps_the_counts(
     services = create_services(make_settings(), clock=fixed_clock())
     cache = services.cache
     today = cache.today()
-    cache.views.count("leo", today)
-    cache.views.count("leo", today)
+    cache.views.count("leo", today, "en")
+    cache.views.count("leo", today, "en")
     # Point the counter at a database that cannot be reached, then back.
     from db.engine import create_engine, create_sessionmaker
 
@@ -223,7 +362,7 @@ async def test_today_is_the_moscow_date_on_a_utc_host(
     report = await generate_daily_horoscopes(services.cache, retry_delays=())
     assert report.day == date(2026, 3, 10)
     async with sessionmaker() as session:
-        text = await services.cache.get_horoscope("virgo", session)
+        text = await services.cache.get_horoscope("virgo", "en", session)
     await services.close()
     rows = await stored(sessionmaker)
     assert {day for _, day in rows} == {date(2026, 3, 10)}
@@ -247,7 +386,7 @@ async def test_unusable_llm_output_is_never_cached(
     )
     fake_openai.default = reply
     async with sessionmaker() as session:
-        assert await services.cache.get_horoscope("leo", session) is None
+        assert await services.cache.get_horoscope("leo", "en", session) is None
     await services.close()
     assert len(fake_openai.calls) == 2  # first attempt + one retry for one delay
     assert await stored(sessionmaker) == {}
@@ -268,8 +407,8 @@ async def test_hostile_and_oversize_output_is_cleaned_and_bounded(
         ]
     )
     async with sessionmaker() as session:
-        hostile = await services.cache.get_horoscope("leo", session)
-        long = await services.cache.get_horoscope("virgo", session)
+        hostile = await services.cache.get_horoscope("leo", "en", session)
+        long = await services.cache.get_horoscope("virgo", "en", session)
     await services.close()
     assert hostile == "unclosed & alert(1) Stars smile on you."
     assert long is not None and len(long) <= 3500 and long.endswith(".")
@@ -287,24 +426,25 @@ async def test_llm_down_exact_attempts_then_recovery(
     )
     fake_openai.default = Reply(status=503)
     async with sessionmaker() as session:
-        assert await services.cache.get_horoscope("leo", session) is None
+        assert await services.cache.get_horoscope("leo", "en", session) is None
         assert len(fake_openai.calls) == 4  # 1 + one per delay
 
         fake_openai.default = Reply(status=401)  # fatal: not retried
-        assert await services.cache.get_horoscope("leo", session) is None
+        assert await services.cache.get_horoscope("leo", "en", session) is None
         assert len(fake_openai.calls) == 5
 
         fake_openai.default = Reply(status=429, error_code="insufficient_quota")
-        assert await services.cache.get_horoscope("leo", session) is None
+        assert await services.cache.get_horoscope("leo", "en", session) is None
         assert len(fake_openai.calls) == 6
 
         fake_openai.default = Reply(status=429)  # a plain rate limit is retried
-        assert await services.cache.get_horoscope("leo", session) is None
+        assert await services.cache.get_horoscope("leo", "en", session) is None
         assert len(fake_openai.calls) == 10
 
         fake_openai.default = Reply(content="Recovered: the stars are back.")
         assert (
-            await services.cache.get_horoscope("leo", session) == "Recovered: the stars are back."
+            await services.cache.get_horoscope("leo", "en", session)
+            == "Recovered: the stars are back."
         )
         assert len(fake_openai.calls) == 11
     await services.close()
@@ -326,7 +466,7 @@ async def test_a_failed_generation_is_shared_by_everyone_who_waited(
 
     async def tap() -> str | None:
         async with sessionmaker() as session:
-            return await services.cache.get_horoscope("leo", session)
+            return await services.cache.get_horoscope("leo", "en", session)
 
     taps = [asyncio.create_task(tap()) for _ in range(20)]
     await fake_openai.wait_calls(1)
@@ -347,7 +487,7 @@ async def test_a_warm_tap_does_not_wait_for_a_regeneration(
 
     services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     async with sessionmaker() as session:
-        old = await services.cache.get_horoscope("leo", session)
+        old = await services.cache.get_horoscope("leo", "en", session)
     fake_openai.gate = asyncio.Event()
     regen = asyncio.create_task(
         generate_daily_horoscopes(
@@ -357,11 +497,11 @@ async def test_a_warm_tap_does_not_wait_for_a_regeneration(
     await fake_openai.wait_calls(2)  # the regeneration holds leo's lock in its LLM call
     assert services.cache._lock(ZodiacSign.LEO).locked()
     async with sessionmaker() as session:
-        assert await services.cache.get_horoscope("leo", session) == old  # at once
+        assert await services.cache.get_horoscope("leo", "en", session) == old  # at once
     fake_openai.gate.set()
     await regen
     async with sessionmaker() as session:
-        new = await services.cache.get_horoscope("leo", session)
+        new = await services.cache.get_horoscope("leo", "en", session)
     assert new != old
     await services.close()
 
@@ -379,9 +519,9 @@ async def test_a_cold_tap_while_the_database_refuses_connections(
     from db.engine import create_sessionmaker
 
     async with create_sessionmaker(services.engine)() as session:
-        text = await services.cache.get_horoscope("aries", session)
+        text = await services.cache.get_horoscope("aries", "en", session)
         assert text is not None and "aries" in text
-        assert await services.cache.get_horoscope("aries", session) == text  # from memory
+        assert await services.cache.get_horoscope("aries", "en", session) == text  # from memory
     assert len(fake_openai.calls) == 1
     services.cache.views._pending.clear()  # nowhere to write them in this test
     await services.close()
@@ -402,11 +542,11 @@ async def test_a_text_served_while_the_database_was_down_is_stored_by_the_next_j
 
     dead = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
     async with maker(dead)() as session:  # the tap's session: the database refuses it
-        served = await services.cache.get_horoscope("libra", session)
+        served = await services.cache.get_horoscope("libra", "en", session)
     await dead.dispose()
     assert served is not None and await stored(sessionmaker) == {}
     report = await generate_daily_horoscopes(services.cache, signs=[ZodiacSign.LIBRA])
-    assert report.present == [ZodiacSign.LIBRA]  # nothing generated
+    assert [(r.sign, r.language) for r in report.present] == [(ZodiacSign.LIBRA, "en")]
     assert len(fake_openai.calls) == 1
     assert await stored(sessionmaker) == {("libra", services.cache.today()): served}
     services.cache.views._pending.clear()
@@ -449,16 +589,16 @@ async def test_a_refresh_never_puts_back_the_text_a_regen_replaced(
 
     async def tap() -> str | None:
         async with sessionmaker() as session:
-            return await cache.get_horoscope("leo", session)
+            return await cache.get_horoscope("leo", "en", session)
 
-    await cache.ensure(ZodiacSign.LEO, day)
+    await cache.ensure(ZodiacSign.LEO, day, "en")
     old = await tap()
     assert old is not None
 
     armed.set()
     refresh = asyncio.create_task(cache.refresh())
     await asyncio.wait_for(ran.wait(), 10)  # the refresh has read `old` from the table
-    regen = await cache.ensure(ZodiacSign.LEO, day, force=True)  # what /regen leo runs
+    regen = await cache.ensure(ZodiacSign.LEO, day, "en", force=True)  # what /regen leo runs
     assert regen.outcome is Outcome.GENERATED
     new = await tap()
     assert new is not None and new != old
@@ -466,6 +606,6 @@ async def test_a_refresh_never_puts_back_the_text_a_regen_replaced(
     assert await refresh == 0  # what it read is older than what memory holds
     assert await tap() == new
     async with sessionmaker() as session:
-        assert await repositories.get_day(session, day) == {"leo": new}
+        assert await repositories.get_day(session, day) == {("leo", "en"): new}
     await cache.close()
     await ai.close()

@@ -51,3 +51,50 @@ async def test_models_match_migrations(database_url: str) -> None:
         )
     await engine.dispose()
     assert diff == []
+
+
+async def test_rows_from_before_languages_become_russian(database_url: str) -> None:
+    """0003: rows written with one language for all (the old LANGUAGE default, ru) get 'ru';
+    the downgrade keeps the Russian texts and adds the languages' view counts up."""
+    from sqlalchemy import text
+
+    off_loop(lambda: downgrade(database_url, "base"))
+    off_loop(lambda: upgrade(database_url, "0002"))
+    engine = create_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO horoscope_cache (zodiac_sign, horoscope_date, content)"
+                " VALUES ('leo', '2026-06-15', 'old text')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO horoscope_views (zodiac_sign, view_date, view_count)"
+                " VALUES ('leo', '2026-06-15', 7)"
+            )
+        )
+    off_loop(lambda: upgrade(database_url, "head"))
+    async with engine.begin() as conn:
+        cache = (await conn.execute(text("SELECT language, content FROM horoscope_cache"))).all()
+        assert [tuple(row) for row in cache] == [("ru", "old text")]
+        await conn.execute(
+            text(
+                "INSERT INTO horoscope_cache (zodiac_sign, horoscope_date, language, content)"
+                " VALUES ('leo', '2026-06-15', 'en', 'new text')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO horoscope_views (zodiac_sign, view_date, language, view_count)"
+                " VALUES ('leo', '2026-06-15', 'en', 5)"
+            )
+        )
+    off_loop(lambda: downgrade(database_url, "0002"))
+    async with engine.connect() as conn:
+        cache = (await conn.execute(text("SELECT content FROM horoscope_cache"))).all()
+        views = (await conn.execute(text("SELECT view_count FROM horoscope_views"))).all()
+    await engine.dispose()
+    off_loop(lambda: upgrade(database_url, "head"))
+    assert [row[0] for row in cache] == ["old text"]
+    assert [row[0] for row in views] == [12]

@@ -468,18 +468,18 @@ async def test_regen_on_one_replica_reaches_the_other(
             for llm in (llm_a, llm_b)
         )
         async with sessionmaker() as session:
-            first = await a.cache.get_horoscope("leo", session)
-            assert await b.cache.get_horoscope("leo", session) == first  # read, not generated
+            first = await a.cache.get_horoscope("leo", "en", session)
+            assert await b.cache.get_horoscope("leo", "en", session) == first  # read, not generated
         assert len(llm_b.calls) == 0
         await generate_daily_horoscopes(
             a.cache, signs=[ZodiacSign.LEO], force=True, exclusive=False, cleanup=False
         )
         async with sessionmaker() as session:
-            regenerated = await a.cache.get_horoscope("leo", session)
+            regenerated = await a.cache.get_horoscope("leo", "en", session)
             assert regenerated != first
-            assert await b.cache.get_horoscope("leo", session) == first  # stale until refresh
+            assert await b.cache.get_horoscope("leo", "en", session) == first  # stale until refresh
             assert await b.cache.refresh() == 1  # what refresh_loop runs every interval
-            assert await b.cache.get_horoscope("leo", session) == regenerated
+            assert await b.cache.get_horoscope("leo", "en", session) == regenerated
         await a.close()
         await b.close()
     finally:

@@ -656,10 +656,11 @@ async def test_updates_carry_the_users_app_language(
     tg.send_text("/help", user_id=USER)  # the app's language stays the user's
     tg.set_app_language(USER + 1, None)  # an app that reports no language
     tg.send_text("/start", user_id=USER + 1)
-    tg.send_text("/start", user_id=USER + 2)  # a new user's app is in Russian
+    tg.send_text("/start", user_id=USER + 2, language_code="de")  # a new user's app
+    tg.send_text("/start", user_id=USER + 3)  # a new user who never said: none reported
     _, body = await call(http, tg, "getUpdates")
     senders = [update["message"]["from"] for update in body["result"]]
-    assert [s.get("language_code") for s in senders] == ["uk", "uk", None, "ru"]
+    assert [s.get("language_code") for s in senders] == ["uk", "uk", None, "de", None]
     assert "language_code" not in senders[2]  # left out, as Telegram does
 
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import html
 import time
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import structlog
@@ -29,6 +30,7 @@ from bot.replies import answer_callback
 from services.alerts import clean_reason
 from services.charts import ChartData, render_views_chart
 from services.horoscope_cache import HoroscopeCacheService, Outcome, SignResult
+from services.languages import available_languages
 from services.runtime import RegenState, Services
 from services.scheduler import JOB_ID, generate_daily_horoscopes
 from services.secrets import secret_values
@@ -94,18 +96,49 @@ class LiveMessage:
             await asyncio.sleep(self._interval)
 
 
-def progress_line(signs: list[ZodiacSign], results: dict[ZodiacSign, SignResult]) -> str:
-    """``♈✅ ♉✅ ♊⏳ ♋ …``: done, failed (❌), being written (⏳), waiting (the bare glyph)."""
+def progress_line(
+    signs: list[ZodiacSign],
+    languages: Sequence[str],
+    results: Mapping[tuple[ZodiacSign, str], SignResult],
+) -> str:
+    """``♈✅ ♉✅ ♊⏳ ♋ …``, a sign per glyph whatever the languages: done in every language,
+    failed in one (❌), being written (⏳), waiting (the bare glyph)."""
     parts = []
-    current = next((sign for sign in signs if sign not in results), None)
+    keys = [(sign, code) for sign in signs for code in languages]
+    current = next((sign for sign, code in keys if (sign, code) not in results), None)
     for sign in signs:
         emoji = ZODIAC_SIGNS[sign].emoji
-        result = results.get(sign)
-        if result is not None:
-            parts.append(emoji + ("❌" if result.outcome is Outcome.FAILED else "✅"))
+        mine = [results[(sign, code)] for code in languages if (sign, code) in results]
+        if any(result.outcome is Outcome.FAILED for result in mine):
+            parts.append(emoji + "❌")
+        elif len(mine) == len(languages):
+            parts.append(emoji + "✅")
         else:
             parts.append(emoji + ("⏳" if sign is current else ""))
     return " ".join(parts)
+
+
+def languages_line(languages: Sequence[str]) -> str:
+    """``🌐 ru · en · uk``: the languages a run writes (codes read the same in every
+    language)."""
+    return "🌐 " + " · ".join(languages)
+
+
+def parse_regen_args(args: str | None) -> tuple[list[ZodiacSign] | None, list[str] | None, str]:
+    """``/regen [sign] [language]`` in any order: (signs or None for all, languages or None
+    for those in use, the first word understood as neither, or "")."""
+    signs: list[ZodiacSign] | None = None
+    languages: list[str] | None = None
+    for word in (args or "").split():
+        code = word.lower()
+        sign = parse_sign(word)
+        if sign is not None:
+            signs = [*(signs or []), sign]
+        elif code in available_languages():
+            languages = [*(languages or []), code]
+        else:
+            return None, None, word
+    return signs, languages, ""
 
 
 async def regen(
@@ -126,18 +159,25 @@ async def regen(
             )
         )
         return
-    signs = list(ZodiacSign)
-    if command.args:
-        sign = parse_sign(command.args)
-        if sign is None:
-            await message.answer(
-                i18n.get("regen-unknown-sign", sign=html.escape(command.args[:64]))
-            )
-            return
-        signs = [sign]
-    state.running, state.started, state.done, state.count = True, time.monotonic(), 0, len(signs)
+    chosen, languages, unknown = parse_regen_args(command.args)
+    if unknown:
+        await message.answer(i18n.get("regen-unknown-sign", sign=html.escape(unknown[:64])))
+        return
+    signs = list(dict.fromkeys(chosen or ZodiacSign))
+    state.running, state.started, state.done = True, time.monotonic(), 0
     try:
-        await _regen(message, cache, signs, state, i18n, secret_values(services.settings))
+        if languages is None:  # every language in use (a query: the users' languages)
+            languages = list(await cache.languages_in_use())
+        state.count = len(signs) * len(languages)
+        await _regen(
+            message,
+            cache,
+            signs,
+            list(dict.fromkeys(languages)),
+            state,
+            i18n,
+            secret_values(services.settings),
+        )
     finally:
         state.running = False
 
@@ -146,28 +186,38 @@ async def _regen(
     message: Message,
     cache: HoroscopeCacheService,
     signs: list[ZodiacSign],
+    languages: list[str],
     state: RegenState,
     i18n: Strings,
     secrets: list[str],
 ) -> None:
     day = cache.today()
     when = format_day(day, i18n.locale)
-    results: dict[ZodiacSign, SignResult] = {}
+    results: dict[tuple[ZodiacSign, str], SignResult] = {}
 
     def text() -> str:
+        done = sum(
+            1
+            for sign in signs
+            if all(
+                (sign, code) in results and results[(sign, code)].outcome is not Outcome.FAILED
+                for code in languages
+            )
+        )
+        # "🔄 Regenerating for June 15, 2026: 3/12", "🌐 ru · en · uk", "♈✅ ♉✅ ♊✅ ♋⏳ …"
         return i18n.get(
             "regen-progress",
             date=when,
-            done=state.done,
+            done=done,
             count=len(signs),
-            signs=progress_line(signs, results),
+            signs=languages_line(languages) + "\n" + progress_line(signs, languages, results),
         )
 
     status = await message.answer(text())
     live = LiveMessage(status, PROGRESS_EDIT_INTERVAL)
 
     async def progress(result: SignResult) -> None:
-        results[result.sign] = result
+        results[(result.sign, result.language)] = result
         state.done = sum(1 for r in results.values() if r.outcome is not Outcome.FAILED)
         live.show(text())
 
@@ -176,6 +226,7 @@ async def _regen(
             cache,
             day=day,
             signs=signs,
+            languages=languages,
             force=True,
             retry_delays=cache.on_demand_retry_delays,
             cleanup=False,
@@ -190,17 +241,16 @@ async def _regen(
     summary = i18n.get(
         "regen-done",
         seconds=seconds_text(report.seconds),
-        generated=len(report.generated),
+        generated=len(report.complete_signs),
         count=len(signs),
     )
-    summary += "\n" + progress_line(signs, report.results)
+    summary += "\n" + languages_line(languages)
+    summary += "\n" + progress_line(signs, languages, report.results)
     if report.failed:
         names = ", ".join(
-            f"{ZODIAC_SIGNS[s].name(i18n.locale)} — "
-            + failure_reason(
-                i18n, report.results[s].kind, clean_reason(report.results[s].error or "", secrets)
-            )
-            for s in report.failed
+            f"{ZODIAC_SIGNS[r.sign].name(i18n.locale)}/{r.language} — "
+            + failure_reason(i18n, r.kind, clean_reason(r.error or "", secrets))
+            for r in report.failed
         )
         summary += "\n" + i18n.get("regen-failed-line", signs=names)
     await live.finish(summary)
@@ -251,6 +301,10 @@ def stats_caption(stats: PeriodStats, i18n: Strings) -> str:
             least_views=least_views,
         ),
     ]
+    if stats.by_language:  # 🌐 ru 120 · en 30: the period's views per language
+        lines.append(
+            "🌐 " + " · ".join(f"{code} {views}" for code, views in stats.by_language.items())
+        )
     return "\n".join(lines)
 
 
@@ -376,7 +430,10 @@ def status_text(info: BotStatus, i18n: Strings) -> str:
         )
         if report.failed:
             last += i18n.get(
-                "status-failed", signs=", ".join(sign_label(s, i18n.locale) for s in report.failed)
+                "status-failed",
+                signs=", ".join(
+                    f"{sign_label(r.sign, i18n.locale)}/{r.language}" for r in report.failed
+                ),
             )
     if info.next_run is None:
         next_run = i18n.get("status-next-none")

@@ -33,7 +33,7 @@ async def show_horoscope(
     await answer_callback(query)
     sign = callback_data.sign
     language = i18n.locale
-    warm = cache.take_warm(sign)
+    warm = cache.take_warm(sign, language)
     if warm is not None:
         day, text = warm
         await show(query, horoscope_message(sign, day, text, language), back_keyboard(i18n))
@@ -62,7 +62,7 @@ class ColdHoroscope:
     async def wait(self) -> str | None:
         await show(self.query, self.i18n.get("preparing", sign=self.name))
         self.day = self.cache.today()  # the day get_horoscope answers for, however long it takes
-        return await self.cache.get_horoscope(self.sign)
+        return await self.cache.get_horoscope(self.sign, self.i18n.locale)
 
     async def finish(self, text: str | None) -> None:
         if text is None or self.day is None:

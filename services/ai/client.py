@@ -15,6 +15,7 @@ from services.ai.errors import FailureKind, GenerationError
 from services.ai.offline import generate_offline_horoscope
 from services.ai.text import normalize_horoscope
 from services.config import Settings
+from services.languages import language as language_info
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
 
 if TYPE_CHECKING:
@@ -26,39 +27,31 @@ _RETRYABLE_STATUS = frozenset({408, 409, 429})
 _QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
 _STATUS_KINDS = {401: FailureKind.AUTH, 403: FailureKind.AUTH, 404: FailureKind.MODEL}
 
-_MONTHS_RU = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
-_WEEKDAYS_RU = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
-
-SYSTEM_PROMPT = {
-    "ru": (
-        "Ты — опытный и тёплый астролог, который пишет ежедневные гороскопы для Telegram-бота. "
-        "Пиши на русском языке, обычным текстом без HTML, Markdown, эмодзи и заголовков. "
-        "Объём 500–900 символов, 2–4 коротких абзаца. Будь конкретным: настроение дня, работа и "
-        "деньги, отношения, самочувствие и один практичный совет. Без мрачных предсказаний, "
-        "без медицинских и финансовых гарантий."
-    ),
-    "en": (
-        "You are an experienced, warm astrologer writing daily horoscopes for a Telegram bot. "
-        "Write in English, plain text only: no HTML, no Markdown, no emoji, no headings. "
-        "500-900 characters in 2-4 short paragraphs. Be specific: the mood of the day, work and "
-        "money, relationships, wellbeing and one practical piece of advice. No gloomy "
-        "predictions, no medical or financial promises."
-    ),
-}
+# One prompt for every language: the language's names come from its file
+# (services/languages/<code>.json), so a new language needs no prompt of its own.
+SYSTEM_PROMPT = (
+    "You are an experienced, warm astrologer writing daily horoscopes for a Telegram bot. "
+    "Write in {english_name} ({native_name}), as a native speaker would, whatever the "
+    "language of these instructions. Plain text only: no HTML, no Markdown, no emoji, no "
+    "headings. 500-900 characters in 2-4 short paragraphs. Be specific: the mood of the day, "
+    "work and money, relationships, wellbeing and one practical piece of advice. No gloomy "
+    "predictions, no medical or financial promises."
+)
 
 
-def build_user_prompt(sign: ZodiacSign, day: date, language: str) -> str:
+def build_system_prompt(language_code: str) -> str:
+    info = language_info(language_code)
+    return SYSTEM_PROMPT.format(english_name=info.english_name, native_name=info.native_name)
+
+
+def build_user_prompt(sign: ZodiacSign, day: date, language_code: str) -> str:
     info = ZODIAC_SIGNS[sign]
-    if language == "ru":
-        when = f"{_WEEKDAYS_RU[day.weekday()]}, {day.day} {_MONTHS_RU[day.month - 1]} {day.year}"
-        return (
-            f"Напиши гороскоп на сегодня ({when}) для знака {info.name('ru')} ({info.dates('ru')})."
-        )
-    when = day.strftime("%A, %d %B %Y")
-    return f"Write today's horoscope ({when}) for {info.name('en')} ({info.dates('en')})."
+    when = day.strftime("%A, %d %B %Y")  # the C locale's English: the LLM reads it anyway
+    return (
+        f"Write today's horoscope ({when}) for {info.name('en')}, in "
+        f"{language_info(language_code).english_name}: {info.name(language_code)} "
+        f"({info.dates(language_code)})."
+    )
 
 
 class HoroscopeWriter(Protocol):
@@ -95,7 +88,7 @@ class OpenAIWriter:
             response = await self._client.chat.completions.create(
                 model=self._model,
                 messages=[
-                    {"role": "system", "content": SYSTEM_PROMPT[language]},
+                    {"role": "system", "content": build_system_prompt(language)},
                     {"role": "user", "content": build_user_prompt(sign, day, language)},
                 ],
                 temperature=0.9,

@@ -16,11 +16,11 @@ from typing import Any
 
 from aiohttp import web
 
-from services.languages import available_languages
+from services.languages import available_languages, language
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
 
 DEFAULT_TEXT = (
-    "Today the stars favour steady steps. Stand-in horoscope number {n} for {sign}. "
+    "Today the stars favour steady steps. Stand-in horoscope number {n} for {sign} in {language}. "
     "A conversation in the afternoon opens a door you had stopped noticing. "
     "Keep the evening for yourself and rest well."
 )
@@ -50,6 +50,18 @@ def sign_in_prompt(body: dict[str, Any]) -> ZodiacSign | None:
     return None
 
 
+def language_in_prompt(body: dict[str, Any]) -> str | None:
+    """The code of the language the system prompt asks for ("Write in English (English)")."""
+    prompt = " ".join(
+        str(m.get("content", "")) for m in body.get("messages", []) if m.get("role") == "system"
+    )
+    for code in available_languages():
+        info = language(code)
+        if f"Write in {info.english_name} ({info.native_name})" in prompt:
+            return code
+    return None
+
+
 class FakeOpenAI:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
@@ -69,8 +81,13 @@ class FakeOpenAI:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def calls_for(self, sign: ZodiacSign) -> int:
-        return sum(1 for body in self.calls if sign_in_prompt(body) is sign)
+    def calls_for(self, sign: ZodiacSign, language: str | None = None) -> int:
+        return sum(
+            1
+            for body in self.calls
+            if sign_in_prompt(body) is sign
+            and (language is None or language_in_prompt(body) == language)
+        )
 
     async def wait_calls(
         self, n: int, timeout: float = 10.0, *, sign: ZodiacSign | None = None
@@ -144,7 +161,10 @@ class FakeOpenAI:
             return web.json_response(error, status=reply.status)
         content = reply.content
         if reply.use_default:
-            content = DEFAULT_TEXT.format(n=n, sign=sign.value if sign else "?")
+            sign = sign_in_prompt(body)
+            content = DEFAULT_TEXT.format(
+                n=n, sign=sign.value if sign else "?", language=language_in_prompt(body) or "?"
+            )
         return web.Response(
             text=json.dumps(
                 {
