@@ -29,6 +29,7 @@ from bot.middlewares import (
     RetryAfterMiddleware,
     ThrottleMiddleware,
     UpdateGuard,
+    UsersMiddleware,
 )
 from bot.routers import all_routers
 from bot.web import WebhookGate, create_web_app
@@ -69,12 +70,16 @@ def create_dispatcher(
         guard=guard,
         cache=services.cache,
         cold_taps=services.cold_taps,
+        users=services.users,
         admin_ids=settings.admin_ids,
     )
     # Outer middlewares run in the order registered: drop duplicates before a session opens.
     dp.update.outer_middleware(guard)
-    # The update's language (bot/i18n.py: LocaleManager) → handlers get ``i18n``.
-    i18n = create_i18n_middleware(settings.default_language)
+    # The update's language (bot/i18n.py: LocaleManager: the user's choice from UserService's
+    # memory, else their app's) → handlers get ``i18n``. UsersMiddleware runs first: it reads
+    # a user this process has not seen yet (once) and queues everyone's last-seen write.
+    i18n = create_i18n_middleware(settings.default_language, services.users)
+    dp.update.outer_middleware(UsersMiddleware(services.users, i18n.manager.detect))
     dp.update.outer_middleware(i18n)
     dp["i18n_middleware"] = i18n
     # After the language is known (the "not so fast" toast is worded in it).
@@ -112,6 +117,9 @@ async def on_startup(
         BotCommand(command="start", description=texts.get("cmd-start")),
         BotCommand(command="horoscope", description=texts.get("cmd-horoscope")),
         BotCommand(command="help", description=texts.get("cmd-help")),
+        BotCommand(command="language", description=texts.get("cmd-language")),
+        BotCommand(command="settings", description=texts.get("cmd-settings")),
+        BotCommand(command="forget", description=texts.get("cmd-forget")),
     ]
     await bot.set_my_commands(commands)
     # Admins see their commands in the menu too (only in their own chats).

@@ -3,6 +3,8 @@ fallback router instead of reaching a handler."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 from services.zodiac import ZodiacSign
@@ -18,3 +20,25 @@ class MenuCallback(CallbackData, prefix="menu"):
 
 class StatsCallback(CallbackData, prefix="stats"):
     period: int  # 1 (today), 7 or 30; anything else is answered with the /stats usage
+
+
+class LanguageCallback(CallbackData, prefix="lang"):
+    code: str  # a shipped language; the router's filter sends anything else to the fallback
+
+
+class SettingsAction(StrEnum):
+    LANGUAGE = "language"
+    SIGN = "sign"
+
+
+class SettingsCallback(CallbackData, prefix="settings"):
+    action: SettingsAction
+
+
+class ForgetAction(StrEnum):
+    CONFIRM = "yes"
+    CANCEL = "no"
+
+
+class ForgetCallback(CallbackData, prefix="forget"):
+    action: ForgetAction

@@ -16,7 +16,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiogram.types import TelegramObject, User
 from aiogram_i18n import I18nContext, I18nMiddleware
@@ -25,6 +25,9 @@ from aiogram_i18n.managers import BaseManager
 from babel.dates import format_date
 
 from services.config import LOCALES_DIR, shipped_languages
+
+if TYPE_CHECKING:
+    from services.users import UserService
 
 __all__ = [
     "LocaleManager",
@@ -60,20 +63,29 @@ def load_core(default_language: str) -> FluentRuntimeCore:
 class LocaleManager(BaseManager):
     """Which language an update is answered in.
 
-    The user's explicit choice first (:meth:`chosen`, the hook the users table fills), then the
-    language of the user's Telegram app (:meth:`detect`), then ``DEFAULT_LANGUAGE``. No I/O:
-    it runs on every update, the warm tap included.
+    The user's explicit choice first (:meth:`chosen`, from ``UserService``'s memory), then
+    the language of the user's Telegram app (:meth:`detect`), then ``DEFAULT_LANGUAGE``. No
+    I/O: it runs on every update, the warm tap included (``UsersMiddleware`` runs first and
+    reads a user this process has not seen yet).
     """
 
-    def __init__(self, languages: tuple[str, ...], default_language: str) -> None:
+    def __init__(
+        self,
+        languages: tuple[str, ...],
+        default_language: str,
+        users: UserService | None = None,
+    ) -> None:
         super().__init__(default_locale=default_language)
         self.languages = frozenset(languages)
         self.default_language = default_language
+        self.users = users
 
     def chosen(self, user: User) -> str | None:
-        """The language the user picked with /language, or None. Nothing is stored yet: the
-        users work overrides this (from its in-memory cache, never a query per update)."""
-        return None
+        """The language the user picked with /language (if still shipped), or None."""
+        if self.users is None:
+            return None
+        language = self.users.chosen_language(user.id)
+        return language if language in self.languages else None
 
     def detect(self, language_code: str | None) -> str:
         """``from_user.language_code`` → a shipped language: lowercased, the full tag, then
@@ -95,7 +107,12 @@ class LocaleManager(BaseManager):
         return self.resolve(event_from_user)
 
     async def set_locale(self, locale: str, event_from_user: User | None = None) -> None:
-        raise NotImplementedError("choosing a language arrives with the users table")
+        """``await i18n.set_locale(code)``: the user's explicit choice, written at once."""
+        if locale not in self.languages:
+            raise ValueError(f"not a shipped language: {locale!r}")
+        if self.users is None or event_from_user is None:
+            raise RuntimeError("no user to remember the language for")
+        await self.users.set_language(event_from_user.id, locale)
 
 
 class LocaleMiddleware(I18nMiddleware):
@@ -123,14 +140,16 @@ class LocaleMiddleware(I18nMiddleware):
             I18nContext.reset_current(token)
 
 
-def create_i18n_middleware(default_language: str) -> LocaleMiddleware:
+def create_i18n_middleware(
+    default_language: str, users: UserService | None = None
+) -> LocaleMiddleware:
     """Loaded now, and never unloaded: register it with ``dp.update.outer_middleware`` rather
     than aiogram_i18n's ``setup()``, whose shutdown hook empties the bundles while a graceful
     stop still lets running handlers finish (they failed with ``KeyError('en')``)."""
     languages = shipped_languages()
     return LocaleMiddleware(
         core=load_core(default_language),
-        manager=LocaleManager(languages, default_language),
+        manager=LocaleManager(languages, default_language, users),
         default_locale=default_language,
     )
 

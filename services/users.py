@@ -118,14 +118,32 @@ class UserService(PeriodicFlusher):
 
     async def touch(self, user_id: int, detected_language: str | None = None) -> UserState:
         """An update from the user: remember when, and the language their app is in."""
+        state = self.seen(user_id, detected_language)
+        if state is not None:
+            return state
         state = await self.get(user_id)
-        detected = _intern(detected_language)
-        if detected is not None:
-            state.detected_language = detected
+        # None only if a /forget dropped the user during the read: then nothing is queued.
+        return self.seen(user_id, detected_language) or state
+
+    def seen(self, user_id: int, detected_language: str | None = None) -> UserState | None:
+        """:meth:`touch` for a user already in memory, without a coroutine: the state, or
+        None when this process has not seen the user yet (then ``await touch``)."""
+        state = self._recent.get(user_id)
+        if state is None:
+            state = self._older.pop(user_id, None)
+            if state is None:
+                return None
+            self._put(user_id, state)
         pending = self._pending_for(user_id)
-        if detected is not None:
-            pending.detected_language = detected
+        if detected_language is not None:
+            detected = _intern(detected_language)
+            state.detected_language = pending.detected_language = detected
         return state
+
+    def chosen_language(self, user_id: int) -> str | None:
+        """The language the user picked, if this process has them in memory (no I/O)."""
+        state = self._cached(user_id)
+        return state.language if state is not None else None
 
     def remember_sign(self, user_id: int, sign: str) -> None:
         """The sign the user just tapped (written with the next flush)."""

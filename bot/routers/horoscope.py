@@ -20,6 +20,7 @@ from bot.render import horoscope_message
 from bot.replies import answer_callback, show
 from services.cold_taps import ColdTaps
 from services.horoscope_cache import HoroscopeCacheService
+from services.users import UserService
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
 
 
@@ -28,10 +29,12 @@ async def show_horoscope(
     callback_data: SignCallback,
     cache: HoroscopeCacheService,
     cold_taps: ColdTaps,
+    users: UserService,
     i18n: I18nContext,
 ) -> None:
     await answer_callback(query)
     sign = callback_data.sign
+    users.remember_sign(query.from_user.id, sign.value)  # memory now, the database batched
     language = i18n.locale
     warm = cache.take_warm(sign, language)
     if warm is not None:

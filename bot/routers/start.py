@@ -10,16 +10,19 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
 from bot.callbacks import MenuCallback
-from bot.keyboards import signs_keyboard
+from bot.keyboards import signs_keyboard, start_keyboard
 from bot.replies import answer_callback, show
+from bot.routers.users import user_sign
 from services.config import Settings
+from services.users import UserState
 
 
-async def start(message: Message, i18n: I18nContext) -> None:
+async def start(message: Message, i18n: I18nContext, user_state: UserState | None = None) -> None:
+    """A returning user's sign comes first ("♌ Leo — today's horoscope"), the twelve below."""
     name = html.escape(message.from_user.first_name if message.from_user else "")
     await message.answer(
         f"{i18n.get('greeting', name=name)}\n\n{i18n.get('choose-sign')}",
-        reply_markup=signs_keyboard(i18n.locale),
+        reply_markup=start_keyboard(i18n, user_sign(user_state)),
     )
 
 
@@ -28,7 +31,9 @@ async def choose(message: Message, i18n: I18nContext) -> None:
 
 
 async def help_(message: Message, i18n: I18nContext, settings: Settings) -> None:
-    await message.answer(i18n.get("help", tz=html.escape(settings.timezone)))
+    # The commands, then what is stored about the user, why, and how to delete it.
+    parts = (i18n.get("help", tz=html.escape(settings.timezone)), i18n.get("help-users"))
+    await message.answer("\n\n".join(parts))
 
 
 async def menu(query: CallbackQuery, i18n: I18nContext) -> None:

@@ -132,3 +132,34 @@ reason-connection = the LLM cannot be reached
 reason-server = the LLM failed on its side
 reason-bad-text = the LLM sent an unusable text
 reason-unknown = an unknown error
+
+## Users
+
+cmd-language = Language
+cmd-settings = Settings: language and sign
+cmd-forget = Delete my data
+your-sign = { $emoji } { $sign } — today's horoscope
+choose-language = Choose the language I speak with you:
+language-chosen = ✅ Language set: { $language }.
+settings-title = ⚙️ <b>Settings</b>
+settings-language = Language: { $language }
+settings-language-auto = { $language } (as your Telegram app)
+settings-sign = Sign: { $sign }
+settings-no-sign = not chosen yet
+settings-change-language = 🌐 Change language
+settings-change-sign = ✨ Change sign
+help-users =
+    /language — the language I speak
+    /settings — your language and sign
+    /forget — delete your data
+
+    <b>What I store about you, and why</b>
+    Your Telegram id (to know it is you), the language you chose and the one your Telegram app is in (to speak it), the sign you tapped last (to offer it first), and the dates you first and last used the bot (for usage statistics). Nothing else: no name, no messages.
+    /forget deletes all of it at once. Only your bare id is then kept for 24 hours, to make sure no pending write brings your data back.
+forget-confirm =
+    🗑 <b>Delete your data?</b>
+    I will delete everything I store about you: your language, your sign and the dates you used the bot. This cannot be undone.
+forget-yes = 🗑 Yes, delete
+forget-cancel = Cancel
+forget-done = ✅ Done: I deleted everything I stored about you. If you send /start again, I will start from scratch.
+forget-cancelled = Nothing was deleted.

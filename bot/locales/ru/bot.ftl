@@ -145,3 +145,34 @@ reason-connection = LLM недоступен
 reason-server = ошибка на стороне LLM
 reason-bad-text = LLM прислал непригодный текст
 reason-unknown = неизвестная ошибка
+
+## Users
+
+cmd-language = Язык
+cmd-settings = Настройки: язык и знак
+cmd-forget = Удалить мои данные
+your-sign = { $emoji } { $sign } — гороскоп на сегодня
+choose-language = Выберите, на каком языке мне с вами говорить:
+language-chosen = ✅ Язык изменён: { $language }.
+settings-title = ⚙️ <b>Настройки</b>
+settings-language = Язык: { $language }
+settings-language-auto = { $language } (как в вашем Telegram)
+settings-sign = Знак: { $sign }
+settings-no-sign = пока не выбран
+settings-change-language = 🌐 Сменить язык
+settings-change-sign = ✨ Сменить знак
+help-users =
+    /language — язык, на котором я говорю
+    /settings — ваш язык и знак
+    /forget — удалить ваши данные
+
+    <b>Что я храню о вас и зачем</b>
+    Ваш id в Telegram (чтобы узнать вас), выбранный вами язык и язык вашего приложения Telegram (чтобы говорить на нём), знак, который вы открывали последним (чтобы предложить его первым), и даты первого и последнего обращения к боту (для статистики). Больше ничего: ни имени, ни сообщений.
+    /forget удаляет всё это сразу. После этого на 24 часа остаётся только сам id — чтобы запись, ещё не сохранённая, не вернула ваши данные.
+forget-confirm =
+    🗑 <b>Удалить ваши данные?</b>
+    Я удалю всё, что храню о вас: язык, знак и даты обращений к боту. Отменить это нельзя.
+forget-yes = 🗑 Да, удалить
+forget-cancel = Отмена
+forget-done = ✅ Готово: я удалил всё, что хранил о вас. Если снова отправите /start, я начну с чистого листа.
+forget-cancelled = Ничего не удалено.
