@@ -35,6 +35,17 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
         "views": ("view", "views", "views", "views", "views", "views", "views"),
         "days": ("day", "days", "days", "days", "days", "days", "days"),
     },
+    "uk": {
+        "views": (
+            "перегляд", "перегляди", "переглядів", "переглядів", "перегляд", "перегляди",
+            "переглядів",
+        ),
+        "days": ("день", "дні", "днів", "днів", "день", "дні", "днів"),
+    },
+    "es": {
+        "views": ("vista", "vistas", "vistas", "vistas", "vistas", "vistas", "vistas"),
+        "days": ("día", "días", "días", "días", "días", "días", "días"),
+    },
 }  # fmt: skip
 
 
@@ -159,6 +170,19 @@ def test_dates_name_the_month_in_the_language(language: str) -> None:
         assert text.startswith("1 декабря 2026")  # the genitive
     if language == "en":
         assert text == "December 1, 2026"
+    if language == "uk":
+        assert text.startswith("1 грудня 2026")  # the genitive
+    if language == "es":
+        assert text == "1 de diciembre de 2026"
+
+
+def test_every_bot_language_has_a_phrase_bank() -> None:
+    """A language the bot speaks (a locale directory) also names the signs and writes offline
+    horoscopes (``services/languages/<code>.json``). The converse, every phrase bank speaking
+    too, holds once each language's .ftl has landed (de and pt arrive on their own branch)."""
+    from services.languages import available_languages
+
+    assert sorted(set(LANGUAGES) - set(available_languages())) == []
 
 
 @pytest.mark.parametrize(
