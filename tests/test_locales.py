@@ -48,6 +48,19 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }  # fmt: skip
 
+# German and Brazilian Portuguese (CLDR one / other; pt's "one" is 0 and 1).
+PLURALS["de"] = {
+    "views": ("Aufruf", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe"),
+    "days": ("Tag", "Tage", "Tage", "Tage", "Tage", "Tage", "Tage"),
+}
+PLURALS["pt"] = {
+    "views": (
+        "visualização", "visualizações", "visualizações", "visualizações", "visualizações",
+        "visualizações", "visualizações",
+    ),
+    "days": ("dia", "dias", "dias", "dias", "dias", "dias", "dias"),
+}  # fmt: skip
+
 
 class _Variables(Visitor):  # type: ignore[misc]
     def __init__(self) -> None:
@@ -236,3 +249,9 @@ async def test_the_middleware_hands_handlers_the_updates_language(
     await middleware(handler, None, {"event_from_user": user})  # type: ignore[arg-type]
     assert seen == [(expected, "Help" if expected == "en" else "Помощь", True)]
     assert I18nContext.get_current() is None  # reset after the update
+
+
+def test_no_views_is_plural_in_portuguese() -> None:
+    """CLDR puts 0 in pt's "one"; "0 visualização" reads wrong, so a [0] variant says it."""
+    caption = Translator(CORE, "pt").get("stats-current-day", total=0, change="0")
+    assert "<b>0</b> visualizações (" in caption, caption
