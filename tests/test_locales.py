@@ -189,13 +189,14 @@ def test_dates_name_the_month_in_the_language(language: str) -> None:
         assert text == "1 de diciembre de 2026"
 
 
-def test_every_bot_language_has_a_phrase_bank() -> None:
-    """A language the bot speaks (a locale directory) also names the signs and writes offline
-    horoscopes (``services/languages/<code>.json``). The converse, every phrase bank speaking
-    too, holds once each language's .ftl has landed (de and pt arrive on their own branch)."""
+def test_every_language_has_both_files() -> None:
+    """A shipped language is two files: the bot's strings (``bot/locales/<code>/bot.ftl``) and
+    the sign names and offline phrase bank (``services/languages/<code>.json``) — never one
+    without the other."""
     from services.languages import available_languages
 
-    assert sorted(set(LANGUAGES) - set(available_languages())) == []
+    assert sorted(LANGUAGES) == sorted(available_languages())
+    assert sorted(LANGUAGES) == ["de", "en", "es", "pt", "ru", "uk"]
 
 
 @pytest.mark.parametrize(
