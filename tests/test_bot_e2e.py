@@ -109,7 +109,7 @@ async def test_start_and_every_sign(
         assert buttons(fake_telegram, menu) == [MenuCallback().pack()]
         await back_to_menu(fake_telegram, menu)  # for the next sign
     commands = [c["command"] for c in fake_telegram.commands_for()]
-    assert commands == ["start", "horoscope", "help"]
+    assert commands == ["start", "horoscope", "language", "settings", "help", "forget"]
 
 
 class Now:

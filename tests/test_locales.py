@@ -13,6 +13,7 @@ from fluent.syntax import ast, parse
 from fluent.syntax.visitor import Visitor
 
 from bot.i18n import LocaleManager, Translator, format_day, load_core
+from bot.surfaces import ADMIN_COMMANDS, USER_COMMANDS, surfaces_for
 from services.config import LOCALES_DIR, shipped_languages
 from tests.standins.telegram import MESSAGE_LIMIT, parse_html, utf16_len
 
@@ -113,6 +114,20 @@ def test_every_message_renders_as_valid_telegram_html(language: str) -> None:
             assert "{" not in text and "\u2068" not in text, (key, text)
             visible = parse_html(text).text  # raises on HTML Telegram would reject
             assert 0 < utf16_len(visible) <= MESSAGE_LIMIT, key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_telegram_surfaces_fit_telegrams_limits(language: str) -> None:
+    """The command menu, description and short description (bot/surfaces.py) are plain
+    text within Telegram's limits: 256, 512 and 120 characters."""
+    surfaces = surfaces_for(Translator(CORE, language))
+    assert [name for name, _ in surfaces.admin_commands] == [*USER_COMMANDS, *ADMIN_COMMANDS]
+    for _, text in surfaces.admin_commands:
+        assert 0 < len(text) <= 256 and "<" not in text, text
+    assert 0 < len(surfaces.description) <= 512
+    assert 0 < len(surfaces.short_description) <= 120
+    for text in (surfaces.description, surfaces.short_description):
+        assert "<" not in text and "&" not in text, text  # shown as typed, no HTML
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
