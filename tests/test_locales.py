@@ -31,10 +31,15 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
             "просмотров",
         ),
         "days": ("день", "дня", "дней", "дней", "день", "дня", "дней"),
+        "users": (
+            "пользователь", "пользователя", "пользователей", "пользователей", "пользователь",
+            "пользователя", "пользователей",
+        ),
     },
     "en": {
         "views": ("view", "views", "views", "views", "views", "views", "views"),
         "days": ("day", "days", "days", "days", "days", "days", "days"),
+        "users": ("user", "users", "users", "users", "users", "users", "users"),
     },
 }  # fmt: skip
 
@@ -134,10 +139,14 @@ def test_the_telegram_surfaces_fit_telegrams_limits(language: str) -> None:
 def test_plural_forms(language: str) -> None:
     assert language in PLURALS, f"add the plural words of {language!r} to PLURALS"
     strings = Translator(CORE, language)
-    for count, views, days in zip(COUNTS, *PLURALS[language].values(), strict=True):
+    words = PLURALS[language]
+    assert set(words) == {"views", "days", "users"}, "a row per counted word"
+    for i, count in enumerate(COUNTS):
         caption = strings.get("stats-current-day", total=count, change="+1")
-        assert f"<b>{count}</b> {views} (" in caption, (count, caption)
-        assert strings.get("stats-button-days", days=count) == f"{count} {days}"
+        assert f"<b>{count}</b> {words['views'][i]} (" in caption, (count, caption)
+        assert strings.get("stats-button-days", days=count) == f"{count} {words['days'][i]}"
+        users = strings.get("stats-users", total=count, new=0)
+        assert users.startswith(f"👥 {count} {words['users'][i]} "), (count, users)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
