@@ -22,6 +22,7 @@ from aiogram_i18n import I18nContext, I18nMiddleware
 from aiohttp import web
 
 from bot.alerts import job_listener, tap_failure_listener, telegram_sender
+from bot.blocked import BlockedUsersMiddleware
 from bot.i18n import Translator, create_i18n_middleware, shipped_languages
 from bot.middlewares import (
     DbSessionMiddleware,
@@ -271,6 +272,8 @@ class BotApp:
         self.settings = settings
         self.services = create_services(settings, clock=clock)
         self.bot = create_bot(settings)
+        # A 403 for a user's chat marks them blocked (bot/blocked.py).
+        self.bot.session.middleware(BlockedUsersMiddleware(self.services.users))
         self.guard = UpdateGuard()
         self.dp = create_dispatcher(settings, self.services, self.guard, throttle_timer)
         self._stopping = asyncio.Event()
