@@ -406,7 +406,10 @@ async def test_russian_by_default_help_and_commands(
     assert [c["description"] for c in fake_telegram.commands_for()] == [
         "Начать",
         "Гороскоп на сегодня",
+        "Язык",
+        "Настройки",
         "Помощь",
+        "Удалить мои данные",
     ]
     fake_telegram.send_text("/help")
     help_ = await fake_telegram.wait_for(
