@@ -55,6 +55,7 @@ class UserState:
     language: str | None = None  # chosen explicitly; wins over the detected one
     detected_language: str | None = None
     sign: str | None = None
+    blocked: bool = False  # Telegram answered 403: the user blocked the bot
 
     @property
     def effective_language(self) -> str | None:
@@ -119,6 +120,8 @@ class UserService(PeriodicFlusher):
     async def touch(self, user_id: int, detected_language: str | None = None) -> UserState:
         """An update from the user: remember when, and the language their app is in."""
         state = await self.get(user_id)
+        if state.blocked:  # they write again: they unblocked the bot
+            await self.set_blocked(user_id, False)
         detected = _intern(detected_language)
         if detected is not None:
             state.detected_language = detected
@@ -153,6 +156,18 @@ class UserService(PeriodicFlusher):
         state = self._cached(user_id)
         if state is not None:
             state.language = _intern(language)
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> bool:
+        """Telegram's 403 for the user (True), or the user back (False); written at once, for
+        a stored user only. True if the stored flag changed."""
+        async with self._sessionmaker() as session, session.begin():
+            changed = await repositories.set_user_blocked(session, user_id, blocked, self._now())
+        state = self._cached(user_id)
+        if state is not None:
+            state.blocked = blocked
+        if changed:
+            log.info("users.blocked" if blocked else "users.unblocked")
+        return changed
 
     async def forget(self, user_id: int) -> bool:
         """Delete everything stored about the user, here and in the database, now. True if
@@ -239,6 +254,7 @@ class UserService(PeriodicFlusher):
                 state.language = fresh.language
                 state.detected_language = fresh.detected_language
                 state.sign = fresh.sign
+                state.blocked = fresh.blocked
                 changed += 1
         if changed:
             log.info("users.refreshed", users=changed)
@@ -276,7 +292,9 @@ class UserService(PeriodicFlusher):
 
 
 def _state(row: UserRow) -> UserState:
-    return UserState(_intern(row.language), _intern(row.detected_language), _intern(row.sign))
+    return UserState(
+        _intern(row.language), _intern(row.detected_language), _intern(row.sign), row.blocked
+    )
 
 
 # -- /stats ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from fluent.syntax import ast, parse
 from fluent.syntax.visitor import Visitor
 
 from bot.i18n import LocaleManager, Translator, format_day, load_core
+from bot.surfaces import ADMIN_COMMANDS, USER_COMMANDS, surfaces_for
 from services.config import LOCALES_DIR, shipped_languages
 from tests.standins.telegram import MESSAGE_LIMIT, parse_html, utf16_len
 
@@ -30,10 +31,15 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
             "просмотров",
         ),
         "days": ("день", "дня", "дней", "дней", "день", "дня", "дней"),
+        "users": (
+            "пользователь", "пользователя", "пользователей", "пользователей", "пользователь",
+            "пользователя", "пользователей",
+        ),
     },
     "en": {
         "views": ("view", "views", "views", "views", "views", "views", "views"),
         "days": ("day", "days", "days", "days", "days", "days", "days"),
+        "users": ("user", "users", "users", "users", "users", "users", "users"),
     },
     "uk": {
         "views": (
@@ -140,13 +146,31 @@ def test_every_message_renders_as_valid_telegram_html(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_telegram_surfaces_fit_telegrams_limits(language: str) -> None:
+    """The command menu, description and short description (bot/surfaces.py) are plain
+    text within Telegram's limits: 256, 512 and 120 characters."""
+    surfaces = surfaces_for(Translator(CORE, language))
+    assert [name for name, _ in surfaces.admin_commands] == [*USER_COMMANDS, *ADMIN_COMMANDS]
+    for _, text in surfaces.admin_commands:
+        assert 0 < len(text) <= 256 and "<" not in text, text
+    assert 0 < len(surfaces.description) <= 512
+    assert 0 < len(surfaces.short_description) <= 120
+    for text in (surfaces.description, surfaces.short_description):
+        assert "<" not in text and "&" not in text, text  # shown as typed, no HTML
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_plural_forms(language: str) -> None:
     assert language in PLURALS, f"add the plural words of {language!r} to PLURALS"
     strings = Translator(CORE, language)
-    for count, views, days in zip(COUNTS, *PLURALS[language].values(), strict=True):
+    words = PLURALS[language]
+    assert set(words) == {"views", "days", "users"}, "a row per counted word"
+    for i, count in enumerate(COUNTS):
         caption = strings.get("stats-current-day", total=count, change="+1")
-        assert f"<b>{count}</b> {views} (" in caption, (count, caption)
-        assert strings.get("stats-button-days", days=count) == f"{count} {days}"
+        assert f"<b>{count}</b> {words['views'][i]} (" in caption, (count, caption)
+        assert strings.get("stats-button-days", days=count) == f"{count} {words['days'][i]}"
+        users = strings.get("stats-users", total=count, new=0)
+        assert users.startswith(f"👥 {count} {words['users'][i]} "), (count, users)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
