@@ -58,6 +58,15 @@ _MENU_MARKUP = {
 }
 
 
+# The simulated users' Telegram apps: a mix of the shipped languages (one in six each; João's
+# "pt-br" resolves to pt), so the bot serves every language from memory as it would in life.
+APP_LANGUAGES = ("ru", "en", "uk", "es", "de", "pt-br")
+
+
+def app_language(user: int) -> str:
+    return APP_LANGUAGES[user % len(APP_LANGUAGES)]
+
+
 @dataclass(slots=True)
 class Tap:
     user: int
@@ -96,7 +105,8 @@ class LeanBotAPI:
     # -- the users' side ----------------------------------------------------------------
 
     def tap(self, user: int, sign: str) -> Tap:
-        """Queue a tap on ``sign`` by ``user`` on a fresh menu message."""
+        """Queue a tap on ``sign`` by ``user`` (whose app is in ``app_language(user)``) on a
+        fresh menu message."""
         self._next_message += 1
         tap = Tap(user, self._next_message, now())
         update_id = self._next_update
@@ -105,7 +115,12 @@ class LeanBotAPI:
             "update_id": update_id,
             "callback_query": {
                 "id": str(4_000_000_000 + update_id),
-                "from": {"id": user, "is_bot": False, "first_name": "U", "language_code": "ru"},
+                "from": {
+                    "id": user,
+                    "is_bot": False,
+                    "first_name": "U",
+                    "language_code": app_language(user),
+                },
                 "message": {
                     "message_id": tap.message_id,
                     "date": 1_700_000_000,

@@ -44,8 +44,10 @@ def llm_cause(reason: str) -> str:
     return "llm:" + reason.split(":", 1)[0].strip()
 
 
-def seconds_text(seconds: float) -> str:
-    return f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1f}"
+def seconds_text(seconds: float) -> float:
+    """Whole seconds from 10 up, tenths below: a number, so Fluent writes it the language's way
+    (``4.5`` in English, ``4,5`` in German and Russian)."""
+    return round(seconds) if seconds >= 10 else round(seconds, 1)
 
 
 def sign_label(sign: ZodiacSign, language: str) -> str:

@@ -17,13 +17,13 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
+from aiogram.types import ErrorEvent
 from aiogram_i18n import I18nContext, I18nMiddleware
 from aiohttp import web
 
 from bot.alerts import job_listener, tap_failure_listener, telegram_sender
-from bot.i18n import Translator, create_i18n_middleware
+from bot.blocked import BlockedUsersMiddleware
+from bot.i18n import Translator, create_i18n_middleware, shipped_languages
 from bot.middlewares import (
     DbSessionMiddleware,
     RetryAfterMiddleware,
@@ -32,6 +32,7 @@ from bot.middlewares import (
     UsersMiddleware,
 )
 from bot.routers import all_routers
+from bot.surfaces import sync_surfaces
 from bot.web import WebhookGate, create_web_app
 from db.engine import create_sessionmaker, safe_url
 from db.sqlite_guard import lock_sqlite_file
@@ -104,7 +105,7 @@ async def on_startup(
             use="DEFAULT_LANGUAGE",
             message="LANGUAGE is deprecated: rename it to DEFAULT_LANGUAGE",
         )
-    # Admin alerts and the default command menu speak the default language.
+    # Admin alerts speak the default language.
     texts = Translator(i18n_middleware.core, settings.default_language)
     if settings.bot_mode is BotMode.WEBHOOK:
         assert settings.webhook_secret is not None
@@ -113,27 +114,14 @@ async def on_startup(
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=dispatcher.resolve_used_update_types(),
         )
-    commands = [
-        BotCommand(command="start", description=texts.get("cmd-start")),
-        BotCommand(command="horoscope", description=texts.get("cmd-horoscope")),
-        BotCommand(command="help", description=texts.get("cmd-help")),
-        BotCommand(command="language", description=texts.get("cmd-language")),
-        BotCommand(command="settings", description=texts.get("cmd-settings")),
-        BotCommand(command="forget", description=texts.get("cmd-forget")),
-    ]
-    await bot.set_my_commands(commands)
-    # Admins see their commands in the menu too (only in their own chats).
-    admin_commands = [
-        *commands,
-        BotCommand(command="regen", description=texts.get("cmd-regen")),
-        BotCommand(command="stats", description=texts.get("cmd-stats")),
-        BotCommand(command="status", description=texts.get("cmd-status")),
-    ]
-    for admin_id in sorted(settings.admin_ids):
-        try:
-            await bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(chat_id=admin_id))
-        except TelegramAPIError as error:  # e.g. an admin who never opened the bot
-            log.info("bot.admin_commands_not_set", admin_id=admin_id, error=error.message)
+    # The command menus and descriptions of every shipped language: set only what differs.
+    await sync_surfaces(
+        bot,
+        i18n_middleware.core,
+        shipped_languages(),
+        settings.default_language,
+        settings.admin_ids,
+    )
     services.cache.views.start()
     services.users.start()
     # Admin alerts: the daily job's summary and failures, fatal LLM errors during taps.
@@ -289,6 +277,8 @@ class BotApp:
         self.settings = settings
         self.services = create_services(settings, clock=clock)
         self.bot = create_bot(settings)
+        # A 403 for a user's chat marks them blocked (bot/blocked.py).
+        self.bot.session.middleware(BlockedUsersMiddleware(self.services.users))
         self.guard = UpdateGuard()
         self.dp = create_dispatcher(settings, self.services, self.guard, throttle_timer)
         self._stopping = asyncio.Event()

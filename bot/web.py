@@ -87,7 +87,12 @@ def create_web_app(
 ) -> web.Application:
     app = web.Application(middlewares=[gate.middleware] if gate is not None else [])
     app[SERVICES] = services
-    registry = create_registry(services.cache, lambda: guard.handled, services.cold_taps)
+    registry = create_registry(
+        services.cache,
+        lambda: guard.handled,
+        services.cold_taps,
+        lambda: services.statements.total,
+    )
 
     async def metrics(_: web.Request) -> web.Response:
         return web.Response(body=render(registry), headers={"Content-Type": CONTENT_TYPE_LATEST})

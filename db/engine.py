@@ -31,6 +31,24 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
+class StatementCount:
+    """Statements the engine has sent, for ``/metrics`` (``zodiac_db_statements``): an operator
+    (and benchmarks/e2e.py) sees database round trips per update without a profiler. A warm tap
+    sends none."""
+
+    __slots__ = ("total",)
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def attach(self, engine: AsyncEngine) -> StatementCount:
+        event.listen(engine.sync_engine, "before_cursor_execute", self._count)
+        return self
+
+    def _count(self, *_: Any) -> None:
+        self.total += 1
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run beside the writer; busy_timeout waits out a short write lock
     # instead of failing with "database is locked".

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -250,6 +250,19 @@ async def set_user_language(
         set_={"language": stmt.excluded.language, "updated_at": stmt.excluded.updated_at},
     )
     await session.execute(stmt)
+
+
+async def set_user_blocked(
+    session: AsyncSession, user_id: int, blocked: bool, now: datetime
+) -> bool:
+    """Telegram said the user blocked the bot (403), or they wrote again. Only a stored user:
+    a 403 never creates a row (nor re-creates one /forget deleted). True if a row changed."""
+    result = await session.execute(
+        update(User)
+        .where(User.user_id == user_id, User.blocked.is_not(blocked))
+        .values(blocked=blocked, updated_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def import_users(

@@ -21,10 +21,12 @@ class ZodiacCollector(Collector):
         cache: HoroscopeCacheService,
         updates: Callable[[], Mapping[str, int]],
         cold_taps: ColdTaps | None = None,
+        statements: Callable[[], int] | None = None,
     ) -> None:
         self._cache = cache
         self._updates = updates
         self._cold_taps = cold_taps
+        self._statements = statements
 
     def collect(self) -> Iterator[Metric]:
         counters = self._cache.counters
@@ -79,6 +81,12 @@ class ZodiacCollector(Collector):
             "Seconds since the last successful view flush while views are pending",
             value=views.flush_lag,
         )
+        if self._statements is not None:
+            yield CounterMetricFamily(
+                "zodiac_db_statements",
+                "SQL statements sent to the database (a warm tap sends none)",
+                value=self._statements(),
+            )
         if self._cold_taps is not None:
             yield GaugeMetricFamily(
                 "zodiac_cold_taps_waiting",
@@ -96,9 +104,10 @@ def create_registry(
     cache: HoroscopeCacheService,
     updates: Callable[[], Mapping[str, int]],
     cold_taps: ColdTaps | None = None,
+    statements: Callable[[], int] | None = None,
 ) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(ZodiacCollector(cache, updates, cold_taps))
+    registry.register(ZodiacCollector(cache, updates, cold_taps, statements))
     return registry
 
 

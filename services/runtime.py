@@ -12,7 +12,7 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.engine import create_engine, create_sessionmaker
+from db.engine import StatementCount, create_engine, create_sessionmaker
 from db.locks import AdvisoryLocks
 from services.ai import AIService, create_ai_service
 from services.clock import Clock
@@ -50,6 +50,7 @@ class Services:
     scheduler: AsyncIOScheduler | None = None
     regen: RegenState = field(default_factory=RegenState)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
+    statements: StatementCount = field(default_factory=StatementCount)
     _daily_run: asyncio.Task[Any] | None = None
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
@@ -158,5 +159,11 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
     )
     cold_taps = ColdTaps(settings.max_cold_taps)
     return Services(
-        settings=settings, engine=engine, ai=ai, cache=cache, cold_taps=cold_taps, users=users
+        settings=settings,
+        engine=engine,
+        ai=ai,
+        cache=cache,
+        cold_taps=cold_taps,
+        users=users,
+        statements=StatementCount().attach(engine),
     )

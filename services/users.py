@@ -55,6 +55,7 @@ class UserState:
     language: str | None = None  # chosen explicitly; wins over the detected one
     detected_language: str | None = None
     sign: str | None = None
+    blocked: bool = False  # Telegram answered 403: the user blocked the bot
 
     @property
     def effective_language(self) -> str | None:
@@ -122,18 +123,23 @@ class UserService(PeriodicFlusher):
         if state is not None:
             return state
         state = await self.get(user_id)
+        if state.blocked:  # they write again: they unblocked the bot
+            await self.set_blocked(user_id, False)
         # None only if a /forget dropped the user during the read: then nothing is queued.
         return self.seen(user_id, detected_language) or state
 
     def seen(self, user_id: int, detected_language: str | None = None) -> UserState | None:
         """:meth:`touch` for a user already in memory, without a coroutine: the state, or
-        None when this process has not seen the user yet (then ``await touch``)."""
+        None when this process has not seen the user yet, or has them as blocked (then
+        ``await touch``, which reads them, or writes that they unblocked the bot)."""
         state = self._recent.get(user_id)
         if state is None:
             state = self._older.pop(user_id, None)
             if state is None:
                 return None
             self._put(user_id, state)
+        if state.blocked:
+            return None
         pending = self._pending_for(user_id)
         if detected_language is not None:
             detected = _intern(detected_language)
@@ -171,6 +177,18 @@ class UserService(PeriodicFlusher):
         state = self._cached(user_id)
         if state is not None:
             state.language = _intern(language)
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> bool:
+        """Telegram's 403 for the user (True), or the user back (False); written at once, for
+        a stored user only. True if the stored flag changed."""
+        async with self._sessionmaker() as session, session.begin():
+            changed = await repositories.set_user_blocked(session, user_id, blocked, self._now())
+        state = self._cached(user_id)
+        if state is not None:
+            state.blocked = blocked
+        if changed:
+            log.info("users.blocked" if blocked else "users.unblocked")
+        return changed
 
     async def forget(self, user_id: int) -> bool:
         """Delete everything stored about the user, here and in the database, now. True if
@@ -257,6 +275,7 @@ class UserService(PeriodicFlusher):
                 state.language = fresh.language
                 state.detected_language = fresh.detected_language
                 state.sign = fresh.sign
+                state.blocked = fresh.blocked
                 changed += 1
         if changed:
             log.info("users.refreshed", users=changed)
@@ -294,7 +313,9 @@ class UserService(PeriodicFlusher):
 
 
 def _state(row: UserRow) -> UserState:
-    return UserState(_intern(row.language), _intern(row.detected_language), _intern(row.sign))
+    return UserState(
+        _intern(row.language), _intern(row.detected_language), _intern(row.sign), row.blocked
+    )
 
 
 # -- /stats ----------------------------------------------------------------------------

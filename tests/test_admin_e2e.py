@@ -104,22 +104,24 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     day = await fake_telegram.wait_for(sent("sendPhoto", ADMIN))
     image = decode_png(day)
     assert image.format == "PNG" and image.size == (960, 720)
-    assert day.result["caption"].splitlines() == [
+    assert day.result["caption"].splitlines()[:6] == [  # then the users (test_stats_counts_users)
         "📊 Views on June 15, 2026",
         "Today: 8 views (+2, +33% vs yesterday)",
         "Today 8 · 7 days 21 · 30 days 35",
         "Most read: ♌ Leo (5) · least read: ♉ Taurus (0)",
         "🌐 ru 6 · en 2",  # the period's views per language, the most read first
+        "",
     ]
 
     fake_telegram.send_text("/stats 7", user_id=ADMIN)
     week = await fake_telegram.wait_for(lambda c: sent("sendPhoto", ADMIN)(c) and c.seq > day.seq)
     assert decode_png(week).size == (960, 720)
-    assert week.result["caption"].splitlines()[1:] == [
+    assert week.result["caption"].splitlines()[1:6] == [
         "Last 7 days: 21 views (+7, +50% vs the 7 days before)",
         "Today 8 · 7 days 21 · 30 days 35",
         "Most read: ♈ Aries (9) · least read: ♉ Taurus (0)",
         "🌐 en 12 · ru 9",
+        "",
     ]
 
     fake_telegram.send_text("/stats 30", user_id=ADMIN)
@@ -127,7 +129,7 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
     assert decode_png(month).size == (960, 720)
     assert "Last 30 days: 35 views (+26, +289% vs the 30 days before)" in month.result["caption"]
     assert "Most read: ♊ Gemini (14)" in month.result["caption"]
-    assert month.result["caption"].endswith("\n🌐 ru 23 · en 12")
+    assert "\n🌐 ru 23 · en 12\n\n👥 " in month.result["caption"]
 
     fake_telegram.send_text("/stats 12", user_id=ADMIN)
     usage = await fake_telegram.wait_for(text_to(ADMIN, "Usage"))
@@ -160,6 +162,59 @@ async def test_stats_sends_a_chart_with_the_right_numbers(
         )
         assert fake_telegram.answered_callbacks[query_id].params["text"].startswith(answer)
     assert len(fake_telegram.calls_of("editMessageMedia")) == 1
+
+
+async def seed_users(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> None:
+    """Six users: two new today (the admin among them), three seen in 7 days, five in 30."""
+
+    def seen(user_id: int, first: timedelta, last: timedelta, detected: str | None) -> Any:
+        return repositories.Activity(user_id, now - first, now - last, detected, None)
+
+    async with sessionmaker() as session, session.begin():
+        await repositories.record_activity(
+            session,
+            [
+                seen(ADMIN, timedelta(hours=1), timedelta(0), "en"),
+                seen(1, timedelta(days=40), timedelta(days=3), "ru"),
+                seen(2, timedelta(days=40), timedelta(days=20), "ru"),
+                seen(3, timedelta(days=60), timedelta(days=50), None),  # language not known
+                seen(4, timedelta(hours=2), timedelta(hours=2), "uk"),
+                seen(5, timedelta(days=10), timedelta(days=10), "en"),
+            ],
+            now,
+        )
+        await repositories.set_user_language(session, ADMIN, "en", now)
+        await repositories.set_user_language(session, 5, "ru", now)  # chosen wins over detected
+
+
+@pytest.mark.date_sensitive
+async def test_stats_counts_users(
+    start_bot: StartBot,
+    fake_telegram: FakeTelegram,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = fixed_clock()
+    app = await start_bot(clock=clock)
+    await settled(app)
+    await seed_views(sessionmaker, app.services.cache.today())
+    await seed_users(sessionmaker, clock.now())
+
+    fake_telegram.send_text("/stats", user_id=ADMIN)
+    day = await fake_telegram.wait_for(sent("sendPhoto", ADMIN))
+    users = [
+        "👥 6 users · 2 new today",
+        "Active: 3 in 7 days · 5 in 30 days",
+        "🌐 ru 3 · en 1 · uk 1 · ? 1",  # chosen, else the app's language; the most first
+    ]
+    assert day.result["caption"].splitlines()[-4:] == ["", *users]
+
+    # The period buttons redraw the chart with the same users block.
+    fake_telegram.tap(day.result["message_id"], "stats:30", user_id=ADMIN)
+    edited = await fake_telegram.wait_for("editMessageMedia")
+    assert edited.ok
+    caption = fake_telegram.messages[(ADMIN, day.result["message_id"])]["caption"]
+    assert caption.splitlines()[-3:] == users
+    assert caption.startswith("📊 Views, last 30 days")
 
 
 @pytest.mark.date_sensitive
@@ -528,7 +583,8 @@ async def test_admins_see_their_commands_in_the_menu(
     await settled(app)  # started regardless
     menu = [c["command"] for c in fake_telegram.commands_for()]
     admin = [c["command"] for c in fake_telegram.commands_for({"type": "chat", "chat_id": ADMIN})]
-    assert menu == ["start", "horoscope", "help", "language", "settings", "forget"]
+    assert menu == ["start", "horoscope", "language", "settings", "help", "forget"]
     assert admin == [*menu, "regen", "stats", "status"]
     failed = [c for c in fake_telegram.calls_of("setMyCommands") if not c.ok]
+    # Tried once: an admin who never opened the bot is not retried in every language.
     assert [c.params["scope"]["chat_id"] for c in failed] == [BLOCKED_ADMIN]

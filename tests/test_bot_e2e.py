@@ -109,7 +109,7 @@ async def test_start_and_every_sign(
         assert buttons(fake_telegram, menu) == [MenuCallback().pack()]
         await back_to_menu(fake_telegram, menu)  # for the next sign
     commands = [c["command"] for c in fake_telegram.commands_for()]
-    assert commands == ["start", "horoscope", "help", "language", "settings", "forget"]
+    assert commands == ["start", "horoscope", "language", "settings", "help", "forget"]
 
 
 class Now:
@@ -406,9 +406,9 @@ async def test_russian_by_default_help_and_commands(
     assert [c["description"] for c in fake_telegram.commands_for()] == [
         "Начать",
         "Гороскоп на сегодня",
-        "Помощь",
         "Язык",
-        "Настройки: язык и знак",
+        "Настройки",
+        "Помощь",
         "Удалить мои данные",
     ]
     fake_telegram.send_text("/help")

@@ -13,6 +13,7 @@ from fluent.syntax import ast, parse
 from fluent.syntax.visitor import Visitor
 
 from bot.i18n import LocaleManager, Translator, format_day, load_core
+from bot.surfaces import ADMIN_COMMANDS, USER_COMMANDS, surfaces_for
 from services.config import LOCALES_DIR, shipped_languages
 from tests.standins.telegram import MESSAGE_LIMIT, parse_html, utf16_len
 
@@ -30,11 +31,40 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
             "просмотров",
         ),
         "days": ("день", "дня", "дней", "дней", "день", "дня", "дней"),
+        "users": (
+            "пользователь", "пользователя", "пользователей", "пользователей", "пользователь",
+            "пользователя", "пользователей",
+        ),
     },
     "en": {
         "views": ("view", "views", "views", "views", "views", "views", "views"),
         "days": ("day", "days", "days", "days", "days", "days", "days"),
+        "users": ("user", "users", "users", "users", "users", "users", "users"),
     },
+    "uk": {
+        "views": (
+            "перегляд", "перегляди", "переглядів", "переглядів", "перегляд", "перегляди",
+            "переглядів",
+        ),
+        "days": ("день", "дні", "днів", "днів", "день", "дні", "днів"),
+    },
+    "es": {
+        "views": ("vista", "vistas", "vistas", "vistas", "vistas", "vistas", "vistas"),
+        "days": ("día", "días", "días", "días", "días", "días", "días"),
+    },
+}  # fmt: skip
+
+# German and Brazilian Portuguese (CLDR one / other; pt's "one" is 0 and 1).
+PLURALS["de"] = {
+    "views": ("Aufruf", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe"),
+    "days": ("Tag", "Tage", "Tage", "Tage", "Tage", "Tage", "Tage"),
+}
+PLURALS["pt"] = {
+    "views": (
+        "visualização", "visualizações", "visualizações", "visualizações", "visualizações",
+        "visualizações", "visualizações",
+    ),
+    "days": ("dia", "dias", "dias", "dias", "dias", "dias", "dias"),
 }  # fmt: skip
 
 
@@ -116,13 +146,31 @@ def test_every_message_renders_as_valid_telegram_html(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_telegram_surfaces_fit_telegrams_limits(language: str) -> None:
+    """The command menu, description and short description (bot/surfaces.py) are plain
+    text within Telegram's limits: 256, 512 and 120 characters."""
+    surfaces = surfaces_for(Translator(CORE, language))
+    assert [name for name, _ in surfaces.admin_commands] == [*USER_COMMANDS, *ADMIN_COMMANDS]
+    for _, text in surfaces.admin_commands:
+        assert 0 < len(text) <= 256 and "<" not in text, text
+    assert 0 < len(surfaces.description) <= 512
+    assert 0 < len(surfaces.short_description) <= 120
+    for text in (surfaces.description, surfaces.short_description):
+        assert "<" not in text and "&" not in text, text  # shown as typed, no HTML
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_plural_forms(language: str) -> None:
     assert language in PLURALS, f"add the plural words of {language!r} to PLURALS"
     strings = Translator(CORE, language)
-    for count, views, days in zip(COUNTS, *PLURALS[language].values(), strict=True):
+    words = PLURALS[language]
+    assert set(words) == {"views", "days", "users"}, "a row per counted word"
+    for i, count in enumerate(COUNTS):
         caption = strings.get("stats-current-day", total=count, change="+1")
-        assert f"<b>{count}</b> {views} (" in caption, (count, caption)
-        assert strings.get("stats-button-days", days=count) == f"{count} {days}"
+        assert f"<b>{count}</b> {words['views'][i]} (" in caption, (count, caption)
+        assert strings.get("stats-button-days", days=count) == f"{count} {words['days'][i]}"
+        users = strings.get("stats-users", total=count, new=0)
+        assert users.startswith(f"👥 {count} {words['users'][i]} "), (count, users)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -159,6 +207,20 @@ def test_dates_name_the_month_in_the_language(language: str) -> None:
         assert text.startswith("1 декабря 2026")  # the genitive
     if language == "en":
         assert text == "December 1, 2026"
+    if language == "uk":
+        assert text.startswith("1 грудня 2026")  # the genitive
+    if language == "es":
+        assert text == "1 de diciembre de 2026"
+
+
+def test_every_language_has_both_files() -> None:
+    """A shipped language is two files: the bot's strings (``bot/locales/<code>/bot.ftl``) and
+    the sign names and offline phrase bank (``services/languages/<code>.json``) — never one
+    without the other."""
+    from services.languages import available_languages
+
+    assert sorted(LANGUAGES) == sorted(available_languages())
+    assert sorted(LANGUAGES) == ["de", "en", "es", "pt", "ru", "uk"]
 
 
 @pytest.mark.parametrize(
@@ -212,3 +274,9 @@ async def test_the_middleware_hands_handlers_the_updates_language(
     await middleware(handler, None, {"event_from_user": user})  # type: ignore[arg-type]
     assert seen == [(expected, "Help" if expected == "en" else "Помощь", True)]
     assert I18nContext.get_current() is None  # reset after the update
+
+
+def test_no_views_is_plural_in_portuguese() -> None:
+    """CLDR puts 0 in pt's "one"; "0 visualização" reads wrong, so a [0] variant says it."""
+    caption = Translator(CORE, "pt").get("stats-current-day", total=0, change="0")
+    assert "<b>0</b> visualizações (" in caption, caption

@@ -171,7 +171,7 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     # The command menu comes from setMyCommands.
     await page.locator("#menu-button").click()
     await expect(page.locator("#command-menu .command")).to_have_text(
-        ["/start", "/horoscope", "/help"]
+        ["/start", "/horoscope", "/language", "/settings", "/help", "/forget"]
     )
     await page.locator("#command-menu button", has_text="/start").click()
     menu_call = await tg.wait_for(to_chat(ALICE, "sendMessage"))
@@ -377,6 +377,6 @@ async def test_a_user_whose_app_is_in_ukrainian(page: Any, sandbox: Sandbox) -> 
     await expect(page.locator("#about-text")).to_have_text("Daily horoscopes for the twelve signs.")
     await page.locator("#menu-button").click()
     await expect(page.locator("#command-menu .command")).to_have_text(
-        ["/start", "/horoscope", "/help"]
+        ["/start", "/horoscope", "/language", "/settings", "/help", "/forget"]
     )
     assert page.problems == []

@@ -36,6 +36,7 @@ from services.scheduler import JOB_ID, generate_daily_horoscopes
 from services.secrets import secret_values
 from services.stats import PERIODS, PeriodStats, load_view_history, period_stats
 from services.status import BotStatus, collect_status
+from services.users import UserStats, load_user_stats
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign, parse_sign
 
 log = structlog.get_logger(__name__)
@@ -274,7 +275,7 @@ def _change(stats: PeriodStats) -> str:
     return f"{stats.change:+d}, {percent:+.0f}%"
 
 
-def stats_caption(stats: PeriodStats, i18n: Strings) -> str:
+def stats_caption(stats: PeriodStats, i18n: Strings, users: UserStats | None = None) -> str:
     when = format_day(stats.today, i18n.locale)
     (most, most_views), (least, least_views) = stats.most_and_least(SIGN_KEYS)
     if stats.period == 1:
@@ -305,7 +306,27 @@ def stats_caption(stats: PeriodStats, i18n: Strings) -> str:
         lines.append(
             "🌐 " + " · ".join(f"{code} {views}" for code, views in stats.by_language.items())
         )
+    if users is not None:
+        lines += ["", *users_lines(users, i18n)]
     return "\n".join(lines)
+
+
+def users_lines(users: UserStats, i18n: Strings) -> list[str]:
+    """``👥 10 users · 2 new today`` / ``Active: …`` / ``🌐 ru 6 · en 3 · ? 1`` (the users per
+    language, chosen else detected, the most first; ``?``: not known)."""
+    lines = [
+        i18n.get("stats-users", total=users.total, new=users.new_today),
+        i18n.get("stats-users-active", week=users.active_7d, month=users.active_30d),
+    ]
+    ranked = sorted(users.by_language.items(), key=lambda item: (-item[1], item[0] or "~"))
+    if ranked:
+        lines.append("🌐 " + " · ".join(f"{code or '?'} {count}" for code, count in ranked))
+    return lines
+
+
+async def _user_stats(services: Services, session: AsyncSession) -> UserStats:
+    await services.users.flush()  # the users seen but not yet written
+    return await load_user_stats(session, services.cache.clock)
 
 
 def stats_chart(stats: PeriodStats, i18n: Strings) -> ChartData:
@@ -351,6 +372,7 @@ async def stats(
     message: Message,
     command: CommandObject,
     cache: HoroscopeCacheService,
+    services: Services,
     session: AsyncSession,
     i18n: I18nContext,
 ) -> None:
@@ -362,9 +384,10 @@ async def stats(
     if isinstance(report, str):
         await message.answer(report)
         return
+    users = await _user_stats(services, session)
     await message.answer_photo(
         await _chart_file(report, i18n),
-        caption=stats_caption(report, i18n),
+        caption=stats_caption(report, i18n, users),
         reply_markup=stats_keyboard(i18n, period),
     )
 
@@ -373,6 +396,7 @@ async def stats_period(
     query: CallbackQuery,
     callback_data: StatsCallback,
     cache: HoroscopeCacheService,
+    services: Services,
     session: AsyncSession,
     i18n: I18nContext,
 ) -> None:
@@ -386,9 +410,10 @@ async def stats_period(
         await answer_callback(query, report)
         return
     await answer_callback(query)
+    users = await _user_stats(services, session)
     media = InputMediaPhoto(
         media=await _chart_file(report, i18n),
-        caption=stats_caption(report, i18n),
+        caption=stats_caption(report, i18n, users),
     )
     markup = stats_keyboard(i18n, period)
     if isinstance(query.message, Message):

@@ -133,11 +133,25 @@ reason-server = the LLM failed on its side
 reason-bad-text = the LLM sent an unusable text
 reason-unknown = an unknown error
 
+## Surfaces
+
+# The command menu, more of it (the menu's order: start, horoscope, language, settings, help, forget).
+cmd-language = Language
+cmd-settings = Settings
+cmd-forget = Delete my data
+# Plain text, not HTML. Shown in an empty chat ("What can this bot do?"); at most 512 characters.
+bot-description = Your horoscope for today, for every zodiac sign. Tap your sign and it appears at once; a fresh one is written every night at midnight. I speak your language: change it with /language. I keep only your language and the last sign you chose, and /forget erases them.
+# Plain text, on the bot's profile and in link previews; at most 120 characters.
+bot-short-description = Today's horoscope for your zodiac sign in one tap, fresh every day.
+# /stats: the users (the count words take plural forms).
+stats-users = 👥 { $total } { $total ->
+        [one] user
+       *[other] users
+    } · { $new } new today
+stats-users-active = Active: { $week } in 7 days · { $month } in 30 days
+
 ## Users
 
-cmd-language = Language
-cmd-settings = Settings: language and sign
-cmd-forget = Delete my data
 your-sign = { $emoji } { $sign } — today's horoscope
 choose-language = Choose the language I speak with you:
 language-chosen = ✅ Language set: { $language }.

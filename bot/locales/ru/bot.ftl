@@ -146,11 +146,27 @@ reason-server = ошибка на стороне LLM
 reason-bad-text = LLM прислал непригодный текст
 reason-unknown = неизвестная ошибка
 
+## Surfaces
+
+# The command menu, more of it (the menu's order: start, horoscope, language, settings, help, forget).
+cmd-language = Язык
+cmd-settings = Настройки
+cmd-forget = Удалить мои данные
+# Plain text, not HTML. Shown in an empty chat ("What can this bot do?"); at most 512 characters.
+bot-description = Гороскоп на сегодня для каждого знака зодиака. Нажмите на свой знак — и он появится сразу; новый гороскоп пишется каждую ночь в полночь. Я говорю на вашем языке, сменить его можно командой /language. Я храню только ваш язык и последний выбранный знак, а /forget удаляет и их.
+# Plain text, on the bot's profile and in link previews; at most 120 characters.
+bot-short-description = Гороскоп на сегодня для вашего знака в одно касание — свежий каждый день.
+# /stats: the users (the count words take plural forms).
+stats-users = 👥 { $total } { $total ->
+        [one] пользователь
+        [few] пользователя
+        [many] пользователей
+       *[other] пользователя
+    } · новых сегодня: { $new }
+stats-users-active = Активны: { $week } за 7 дн. · { $month } за 30 дн.
+
 ## Users
 
-cmd-language = Язык
-cmd-settings = Настройки: язык и знак
-cmd-forget = Удалить мои данные
 your-sign = { $emoji } { $sign } — гороскоп на сегодня
 choose-language = Выберите, на каком языке мне с вами говорить:
 language-chosen = ✅ Язык изменён: { $language }.

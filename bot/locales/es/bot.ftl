@@ -1,0 +1,136 @@
+# Everything the bot says, in Spanish. Project Fluent syntax: https://projectfluent.org/
+# Every value is trusted Telegram HTML: escape < > & as &lt; &gt; &amp; when meant as text.
+# Placeables ({ $name }) are filled in by the bot; anything coming from a user or the LLM is
+# escaped before it gets here. Plural variants follow CLDR: one / other (CLDR's "many" only
+# picks exact millions, 1 000 000; written in digits they take the "other" word, the default).
+# The reader is "tú", as in the phrase bank (services/languages/es.json).
+
+## Everyone
+
+greeting =
+    ¡Hola, { $name }! ✨
+    Cada día escribo un horóscopo nuevo para los doce signos.
+choose-sign = Elige tu signo del zodiaco:
+help =
+    <b>Cómo funciona</b>
+    Toca tu signo y recibirás el horóscopo de hoy. Cada día empieza a medianoche ({ $tz }): a partir de entonces, cada signo muestra el horóscopo del nuevo día.
+
+    /horoscope — elegir un signo
+    /help — esta ayuda
+preparing = ⏳ Escribiendo el horóscopo de { $sign }… Tardará unos segundos.
+apology = 😔 Ahora mismo no puedo escribir el horóscopo de { $sign }. Las estrellas están un poco ocupadas: vuelve a intentarlo en un momento.
+cold-busy = 😅 Estoy escribiendo muchísimos horóscopos a la vez. Vuelve a probar con { $sign } dentro de un minuto.
+cold-stopped = 🔧 El bot se está reiniciando y el horóscopo de { $sign } aún no está listo. Vuelve a intentarlo dentro de un minuto.
+too-fast = 🐢 ¡No tan rápido! Espera un segundo.
+try-again = 🔄 Volver a intentarlo
+all-signs = « Todos los signos
+unknown-input = Entiendo botones y comandos. Elige tu signo del zodiaco:
+stale-button = Este botón ya caducó: aquí tienes un menú nuevo.
+something-went-wrong = Algo salió mal. Vuelve a intentarlo dentro de un minuto.
+
+## The command menu
+
+cmd-start = Empezar
+cmd-horoscope = Horóscopo de hoy
+cmd-help = Ayuda
+cmd-regen = Regenerar horóscopos (admin)
+cmd-stats = Gráfico de vistas (admin)
+cmd-status = Estado del bot (admin)
+
+## Admins
+
+admin-only = Este comando es solo para administradores.
+admin-private-only = Los comandos de administración solo funcionan en tu chat privado con el bot.
+regen-unknown-sign = Signo desconocido: { $sign }. Por ejemplo: /regen leo o /regen Tauro
+regen-progress =
+    🔄 Regenerando para el { $date }: { $done }/{ $count }
+    { $signs }
+regen-done = ✅ Listo en { $seconds } s: { $generated } de { $count } regenerados.
+regen-failed-line = ❌ Fallidos: { $signs }
+regen-busy = ⏳ Ya hay una regeneración en curso: { $done }/{ $count }, empezó hace { $seconds } s. Espera a que termine.
+
+stats-title = 📊 <b>Vistas del { $date }</b>
+stats-title-period = 📊 <b>Vistas { $days ->
+        [one] del último día
+       *[other] de los últimos { $days } días
+    }</b> (hasta el { $date })
+stats-current-day = Hoy: <b>{ $total }</b> { $total ->
+        [one] vista
+       *[other] vistas
+    } ({ $change } respecto a ayer)
+stats-current-period = { $days ->
+        [one] Último día
+       *[other] Últimos { $days } días
+    }: <b>{ $total }</b> { $total ->
+        [one] vista
+       *[other] vistas
+    } ({ $change } respecto { $days ->
+        [one] al día anterior
+       *[other] a los { $days } días anteriores
+    })
+stats-totals = Hoy { $today } · 7 días { $week } · 30 días { $month }
+stats-extremes = Más leído: { $most } ({ $most_views }) · menos leído: { $least } ({ $least_views })
+stats-empty = Todavía nadie ha leído ningún horóscopo. ¡Vuelve más tarde!
+stats-empty-period = No hay vistas en este periodo. Prueba con /stats 30.
+stats-usage = Uso: /stats (hoy), /stats 7 o /stats 30.
+stats-button-today = Hoy
+stats-button-days = { $days } { $days ->
+        [one] día
+       *[other] días
+    }
+
+chart-title-day = Vistas del { $date }
+chart-title-period = Vistas { $days ->
+        [one] del último día
+       *[other] de los últimos { $days } días
+    } (hasta el { $date })
+chart-today = Hoy
+chart-week-average = Media diaria de los 7 días anteriores
+chart-last-days = { $days ->
+        [one] Último día
+       *[other] Últimos { $days } días
+    }
+chart-previous-days = { $days ->
+        [one] Día anterior
+       *[other] { $days } días anteriores
+    }
+chart-axis = Vistas
+
+status =
+    ℹ️ <b>Estado del bot</b>
+    Generador: { $llm }
+    Horóscopos del { $date }: { $stored }/{ $count }
+    Última tarea: { $last }
+    Próxima tarea: { $next }
+    Vistas aún sin guardar: { $pending }
+    Base de datos: { $database }
+    Versión: { $version }
+status-offline = generador sin conexión
+status-llm = LLM { $model } ({ $host })
+status-never = ninguna desde el arranque
+status-last-run = { $when } — { $stored }/{ $count } en { $seconds } s
+status-failed = , fallidos: { $signs }
+status-next-none = sin programar
+
+## Alerts to admins
+
+alert-job-done = 🌙 Horóscopos del { $date }: { $stored }/{ $count } en { $seconds } s
+alert-missing =
+    ⚠️ Siguen faltando después de todos los reintentos:
+    { $lines }
+alert-llm-fatal =
+    🚨 El LLM se niega: { $reason }
+    Signos: { $signs }. Revisa OPENAI_API_KEY, la cuota y OPENAI_MODEL.
+
+## Why a generation failed (a provider's own message may follow, cut and cleaned)
+
+failure-reason = { $reason } ({ $detail })
+reason-auth = no se aceptó la clave de la API
+reason-quota = se agotó la cuota
+reason-model = no se encontró el modelo
+reason-rate-limit = demasiadas solicitudes
+reason-timeout = el LLM no respondió a tiempo
+reason-connection = no se puede conectar con el LLM
+reason-server = el LLM falló por su lado
+reason-bad-text = el LLM envió un texto inservible
+reason-unknown = un error desconocido

@@ -1,0 +1,140 @@
+# Everything the bot says, in Brazilian Portuguese. Project Fluent syntax: https://projectfluent.org/
+# Every value is trusted Telegram HTML: escape < > & as &lt; &gt; &amp; when meant as text.
+# Placeables ({ $name }) are filled in by the bot; anything coming from a user or the LLM is
+# escaped before it gets here. Plural variants follow CLDR: one (0 and 1) / other; CLDR's
+# "many" is only for exact millions in compact notation ("1 milhão de"), which the bot never
+# writes, so "other" covers it. A count of views has a [0] variant: "0 visualizações".
+# The user is "você", with no gendered adjectives about them. Dates ({ $date }) read
+# "1 de dezembro de 2026".
+
+## Everyone
+
+greeting =
+    Oi, { $name }! ✨
+    Todo dia eu escrevo um horóscopo novinho para cada um dos doze signos.
+choose-sign = Escolha o seu signo:
+help =
+    <b>Como funciona</b>
+    Toque no seu signo para ver o horóscopo de hoje. Um novo dia começa à meia-noite ({ $tz }): a partir daí, cada signo mostra o horóscopo do novo dia.
+
+    /horoscope — escolher um signo
+    /help — esta ajuda
+preparing = ⏳ Escrevendo o horóscopo de { $sign }… Isso leva alguns segundos.
+apology = 😔 Não consegui escrever o horóscopo de { $sign } agora. As estrelas estão um pouco ocupadas — tente de novo daqui a pouco.
+cold-busy = 😅 Estou escrevendo muitos horóscopos ao mesmo tempo. Tente de novo o de { $sign } daqui a um minuto.
+cold-stopped = 🔧 O bot está reiniciando e o horóscopo de { $sign } ainda não está pronto. Tente de novo daqui a um minuto.
+too-fast = 🐢 Mais devagar! Espere um segundinho.
+try-again = 🔄 Tentar de novo
+all-signs = « Todos os signos
+unknown-input = Eu entendo botões e comandos. Escolha o seu signo:
+stale-button = Este botão está desatualizado — aqui está um menu novo.
+something-went-wrong = Algo deu errado. Tente de novo daqui a um minuto.
+
+## The command menu
+
+cmd-start = Iniciar
+cmd-horoscope = Horóscopo de hoje
+cmd-help = Ajuda
+cmd-regen = Regenerar horóscopos (admin)
+cmd-stats = Gráfico de visualizações (admin)
+cmd-status = Status do bot (admin)
+
+## Admins
+
+admin-only = Este comando é só para administradores.
+admin-private-only = Os comandos de administrador só funcionam no chat privado com o bot.
+regen-unknown-sign = Signo desconhecido: { $sign }. Por exemplo: /regen leo ou /regen Leão
+regen-progress =
+    🔄 Regenerando para { $date }: { $done }/{ $count }
+    { $signs }
+regen-done = ✅ Pronto em { $seconds } s: { $generated } de { $count } regenerados.
+regen-failed-line = ❌ Com falha: { $signs }
+regen-busy = ⏳ Já há uma regeneração em andamento: { $done }/{ $count }, iniciada há { $seconds } s. Aguarde até ela terminar.
+
+stats-title = 📊 <b>Visualizações em { $date }</b>
+stats-title-period = 📊 <b>Visualizações { $days ->
+        [one] do último dia
+       *[other] dos últimos { $days } dias
+    }</b> (até { $date })
+stats-current-day = Hoje: <b>{ $total }</b> { $total ->
+        [0] visualizações
+        [one] visualização
+       *[other] visualizações
+    } ({ $change } em relação a ontem)
+stats-current-period = { $days ->
+        [one] Último dia
+       *[other] Últimos { $days } dias
+    }: <b>{ $total }</b> { $total ->
+        [0] visualizações
+        [one] visualização
+       *[other] visualizações
+    } ({ $change } em relação { $days ->
+        [one] ao dia anterior
+       *[other] aos { $days } dias anteriores
+    })
+stats-totals = Hoje { $today } · 7 dias { $week } · 30 dias { $month }
+stats-extremes = Mais lido: { $most } ({ $most_views }) · menos lido: { $least } ({ $least_views })
+stats-empty = Ninguém leu um horóscopo ainda. Volte mais tarde!
+stats-empty-period = Nenhuma visualização neste período. Tente /stats 30.
+stats-usage = Uso: /stats (hoje), /stats 7 ou /stats 30.
+stats-button-today = Hoje
+stats-button-days = { $days } { $days ->
+        [one] dia
+       *[other] dias
+    }
+
+chart-title-day = Visualizações em { $date }
+chart-title-period = Visualizações { $days ->
+        [one] do último dia
+       *[other] dos últimos { $days } dias
+    } (até { $date })
+chart-today = Hoje
+chart-week-average = Média diária dos 7 dias anteriores
+chart-last-days = { $days ->
+        [one] Último dia
+       *[other] Últimos { $days } dias
+    }
+chart-previous-days = { $days ->
+        [one] Dia anterior
+       *[other] { $days } dias anteriores
+    }
+chart-axis = Visualizações
+
+status =
+    ℹ️ <b>Status do bot</b>
+    Gerador: { $llm }
+    Horóscopos para { $date }: { $stored }/{ $count }
+    Última execução: { $last }
+    Próxima execução: { $next }
+    Visualizações ainda não gravadas: { $pending }
+    Banco de dados: { $database }
+    Versão: { $version }
+status-offline = gerador offline
+status-llm = LLM { $model } ({ $host })
+status-never = nenhuma desde o início
+status-last-run = { $when } — { $stored }/{ $count } em { $seconds } s
+status-failed = , com falha: { $signs }
+status-next-none = não agendada
+
+## Alerts to admins
+
+alert-job-done = 🌙 Horóscopos para { $date }: { $stored }/{ $count } em { $seconds } s
+alert-missing =
+    ⚠️ Ainda faltam, mesmo após todas as tentativas:
+    { $lines }
+alert-llm-fatal =
+    🚨 O LLM está recusando as solicitações: { $reason }
+    Signos: { $signs }. Verifique OPENAI_API_KEY, a cota e OPENAI_MODEL.
+
+## Why a generation failed (a provider's own message may follow, cut and cleaned)
+
+failure-reason = { $reason } ({ $detail })
+reason-auth = a chave de API não foi aceita
+reason-quota = a cota se esgotou
+reason-model = o modelo não foi encontrado
+reason-rate-limit = muitas solicitações
+reason-timeout = o LLM não respondeu a tempo
+reason-connection = não foi possível acessar o LLM
+reason-server = houve um erro do lado do LLM
+reason-bad-text = o LLM enviou um texto inutilizável
+reason-unknown = um erro desconhecido

@@ -1,0 +1,148 @@
+# Everything the bot says, in Ukrainian. Project Fluent syntax: https://projectfluent.org/
+# Every value is trusted Telegram HTML: escape < > & as &lt; &gt; &amp; when meant as text.
+# Placeables ({ $name }) are filled in by the bot; anything coming from a user or the LLM is
+# escaped before it gets here. Plural variants follow CLDR: one / few / many / other
+# (1, 21 перегляд · 2, 22 перегляди · 5, 11, 25 переглядів · 1,5 перегляду).
+
+## Everyone
+
+greeting =
+    Привіт, { $name }! ✨
+    Я щодня складаю свіжий гороскоп для всіх дванадцяти знаків.
+choose-sign = Оберіть свій знак зодіаку:
+help =
+    <b>Як користуватися</b>
+    Натисніть на свій знак — і отримаєте гороскоп на сьогодні. Новий день починається опівночі ({ $tz }): відтоді кожен знак показує гороскоп на новий день.
+
+    /horoscope — обрати знак
+    /help — ця підказка
+preparing = ⏳ Складаю гороскоп для знака { $sign }… Це займе кілька секунд.
+apology = 😔 Не вдалося скласти гороскоп для знака { $sign }. Зорі зараз трохи зайняті — спробуйте ще раз за хвилинку.
+cold-busy = 😅 Зараз я пишу дуже багато гороскопів одночасно. Спробуйте знак { $sign } ще раз за хвилину.
+cold-stopped = 🔧 Бот перезапускається, а гороскоп для знака { $sign } ще не готовий. Спробуйте ще раз за хвилину.
+too-fast = 🐢 Не так швидко! Зачекайте секунду.
+try-again = 🔄 Спробувати ще раз
+all-signs = « Усі знаки
+unknown-input = Я розумію кнопки й команди. Оберіть свій знак зодіаку:
+stale-button = Ця кнопка застаріла — ось свіже меню.
+something-went-wrong = Щось пішло не так. Спробуйте ще раз за хвилину.
+
+## The command menu
+
+cmd-start = Почати
+cmd-horoscope = Гороскоп на сьогодні
+cmd-help = Допомога
+cmd-regen = Перегенерувати гороскопи (адмін)
+cmd-stats = Перегляди: графік (адмін)
+cmd-status = Стан бота (адмін)
+
+## Admins
+
+admin-only = Ця команда лише для адміністраторів.
+admin-private-only = Команди адміністратора працюють лише в особистому чаті з ботом.
+regen-unknown-sign = Не знаю такого знака: { $sign }. Наприклад: /regen leo або /regen Лев
+regen-progress =
+    🔄 Перегенерація на { $date }: { $done }/{ $count }
+    { $signs }
+regen-done = ✅ Готово за { $seconds } с: оновлено { $generated } з { $count }.
+regen-failed-line = ❌ Не вдалося: { $signs }
+regen-busy = ⏳ Перегенерація вже триває: { $done }/{ $count }, почалася { $seconds } с тому. Дочекайтеся її завершення.
+
+stats-title = 📊 <b>Перегляди за { $date }</b>
+stats-title-period = 📊 <b>Перегляди за { $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    }</b> (по { $date })
+stats-current-day = Сьогодні: <b>{ $total }</b> { $total ->
+        [one] перегляд
+        [few] перегляди
+        [many] переглядів
+       *[other] перегляду
+    } ({ $change } порівняно з учорашнім днем)
+stats-current-period = За { $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    }: <b>{ $total }</b> { $total ->
+        [one] перегляд
+        [few] перегляди
+        [many] переглядів
+       *[other] перегляду
+    } ({ $change } порівняно з попереднім періодом)
+stats-totals = Сьогодні { $today } · 7 дн. { $week } · 30 дн. { $month }
+stats-extremes = Найчастіше: { $most } ({ $most_views }) · найрідше: { $least } ({ $least_views })
+stats-empty = Поки що ніхто не переглядав гороскопи. Зазирніть пізніше!
+stats-empty-period = За цей період переглядів немає. Спробуйте /stats 30.
+stats-usage = Ось так: /stats (сьогодні), /stats 7 або /stats 30.
+stats-button-today = Сьогодні
+stats-button-days = { $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    }
+
+chart-title-day = Перегляди за { $date }
+chart-title-period = Перегляди за { $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    } (по { $date })
+chart-today = Сьогодні
+chart-week-average = У середньому за день, попередні 7 днів
+chart-last-days = { $days ->
+        [one] Останній { $days } день
+        [few] Останні { $days } дні
+        [many] Останні { $days } днів
+       *[other] Останні { $days } дня
+    }
+chart-previous-days = { $days ->
+        [one] Попередній { $days } день
+        [few] Попередні { $days } дні
+        [many] Попередні { $days } днів
+       *[other] Попередні { $days } дня
+    }
+chart-axis = Перегляди
+
+status =
+    ℹ️ <b>Стан бота</b>
+    Генератор: { $llm }
+    Гороскопи на { $date }: { $stored }/{ $count }
+    Останній запуск: { $last }
+    Наступний запуск: { $next }
+    Перегляди, ще не записані в базу: { $pending }
+    База даних: { $database }
+    Версія: { $version }
+status-offline = офлайн-генератор
+status-llm = LLM { $model } ({ $host })
+status-never = від старту ще не було
+status-last-run = { $when } — { $stored }/{ $count } за { $seconds } с
+status-failed = , не вдалося: { $signs }
+status-next-none = не заплановано
+
+## Alerts to admins
+
+alert-job-done = 🌙 Гороскопи на { $date }: { $stored }/{ $count } за { $seconds } с
+alert-missing =
+    ⚠️ Не вдалося написати гороскоп після всіх спроб:
+    { $lines }
+alert-llm-fatal =
+    🚨 LLM відмовляє: { $reason }
+    Знаки: { $signs }. Перевірте OPENAI_API_KEY, квоту та OPENAI_MODEL.
+
+## Why a generation failed (a provider's own message may follow, cut and cleaned)
+
+failure-reason = { $reason } ({ $detail })
+reason-auth = ключ API не прийнято
+reason-quota = квоту вичерпано
+reason-model = модель не знайдено
+reason-rate-limit = забагато запитів
+reason-timeout = LLM не відповів вчасно
+reason-connection = LLM недоступний
+reason-server = збій на боці LLM
+reason-bad-text = LLM надіслав непридатний текст
+reason-unknown = невідома помилка
