@@ -32,6 +32,12 @@ PREPARING_MARK = "⏳"
 now = time.perf_counter
 
 _OK_TRUE = b'{"ok":true,"result":true}'
+# What the bot reads at start-up before it sets its menus and descriptions (bot/surfaces.py).
+_READS = {
+    "getmycommands": b'{"ok":true,"result":[]}',
+    "getmydescription": b'{"ok":true,"result":{"description":""}}',
+    "getmyshortdescription": b'{"ok":true,"result":{"short_description":""}}',
+}
 _ME = json.dumps(
     {
         "ok": True,
@@ -179,7 +185,7 @@ class LeanBotAPI:
             return web.Response(body=_OK_TRUE, content_type="application/json")
         if method == "getme":
             return web.Response(body=_ME, content_type="application/json")
-        return web.Response(body=_OK_TRUE, content_type="application/json")
+        return web.Response(body=_READS.get(method, _OK_TRUE), content_type="application/json")
 
     async def _get_updates(self, params: dict[str, str]) -> web.Response:
         if self.first_get_updates is None:
