@@ -47,10 +47,17 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
             "переглядів",
         ),
         "days": ("день", "дні", "днів", "днів", "день", "дні", "днів"),
+        "users": (
+            "користувач", "користувачі", "користувачів", "користувачів", "користувач",
+            "користувачі", "користувачів",
+        ),
     },
     "es": {
         "views": ("vista", "vistas", "vistas", "vistas", "vistas", "vistas", "vistas"),
         "days": ("día", "días", "días", "días", "días", "días", "días"),
+        "users": (
+            "usuario", "usuarios", "usuarios", "usuarios", "usuarios", "usuarios", "usuarios",
+        ),
     },
 }  # fmt: skip
 

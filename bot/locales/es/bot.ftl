@@ -134,3 +134,48 @@ reason-connection = no se puede conectar con el LLM
 reason-server = el LLM falló por su lado
 reason-bad-text = el LLM envió un texto inservible
 reason-unknown = un error desconocido
+
+## Surfaces
+
+# The command menu, more of it (the menu's order: start, horoscope, language, settings, help, forget).
+cmd-language = Idioma
+cmd-settings = Ajustes
+cmd-forget = Borrar mis datos
+# Plain text, not HTML. Shown in an empty chat ("What can this bot do?"); at most 512 characters.
+bot-description = Tu horóscopo de hoy, para cada signo del zodiaco. Toca tu signo y aparece al instante; cada noche, a medianoche, escribo uno nuevo. Hablo tu idioma: puedes cambiarlo con /language. Solo guardo tu idioma y el último signo que elegiste, y /forget los borra.
+# Plain text, on the bot's profile and in link previews; at most 120 characters.
+bot-short-description = El horóscopo de hoy para tu signo en un solo toque, nuevo cada día.
+# /stats: the users (the count words take plural forms).
+stats-users = 👥 { $total } { $total ->
+        [one] usuario
+       *[other] usuarios
+    } · nuevos hoy: { $new }
+stats-users-active = Activos: { $week } en 7 días · { $month } en 30 días
+
+## Users
+
+your-sign = { $emoji } { $sign } — horóscopo de hoy
+choose-language = Elige en qué idioma quieres que te hable:
+language-chosen = ✅ Idioma cambiado: { $language }.
+settings-title = ⚙️ <b>Ajustes</b>
+settings-language = Idioma: { $language }
+settings-language-auto = { $language } (el de tu Telegram)
+settings-sign = Signo: { $sign }
+settings-no-sign = aún sin elegir
+settings-change-language = 🌐 Cambiar idioma
+settings-change-sign = ✨ Cambiar signo
+help-users =
+    /language — el idioma en que te hablo
+    /settings — tu idioma y tu signo
+    /forget — borrar tus datos
+
+    <b>Qué guardo sobre ti y para qué</b>
+    Tu id de Telegram (para saber que eres tú), el idioma que elegiste y el de tu aplicación de Telegram (para hablarte en él), el último signo que tocaste (para ofrecértelo primero) y las fechas en que usaste el bot por primera y por última vez (para las estadísticas de uso). Nada más: ni tu nombre ni tus mensajes.
+    /forget lo borra todo de una vez. Después solo conservo tu id, sin nada más, durante 24 horas, para que ninguna escritura pendiente devuelva tus datos.
+forget-confirm =
+    🗑 <b>¿Borrar tus datos?</b>
+    Borraré todo lo que guardo sobre ti: tu idioma, tu signo y las fechas en que usaste el bot. No se puede deshacer.
+forget-yes = 🗑 Sí, borrar
+forget-cancel = Cancelar
+forget-done = ✅ Listo: borré todo lo que guardaba sobre ti. Si vuelves a enviar /start, empezaré de cero.
+forget-cancelled = No se borró nada.

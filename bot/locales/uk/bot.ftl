@@ -146,3 +146,50 @@ reason-connection = LLM недоступний
 reason-server = збій на боці LLM
 reason-bad-text = LLM надіслав непридатний текст
 reason-unknown = невідома помилка
+
+## Surfaces
+
+# The command menu, more of it (the menu's order: start, horoscope, language, settings, help, forget).
+cmd-language = Мова
+cmd-settings = Налаштування
+cmd-forget = Видалити мої дані
+# Plain text, not HTML. Shown in an empty chat ("What can this bot do?"); at most 512 characters.
+bot-description = Гороскоп на сьогодні для кожного знака зодіаку. Натисніть на свій знак — і він з’явиться одразу; новий я пишу щодня опівночі. Я розмовляю вашою мовою, змінити її можна командою /language. Я зберігаю лише вашу мову та останній обраний знак, а /forget видаляє і їх.
+# Plain text, on the bot's profile and in link previews; at most 120 characters.
+bot-short-description = Гороскоп на сьогодні для вашого знака одним дотиком — щодня свіжий.
+# /stats: the users (the count words take plural forms).
+stats-users = 👥 { $total } { $total ->
+        [one] користувач
+        [few] користувачі
+        [many] користувачів
+       *[other] користувача
+    } · нових сьогодні: { $new }
+stats-users-active = Активні: { $week } за 7 дн. · { $month } за 30 дн.
+
+## Users
+
+your-sign = { $emoji } { $sign } — гороскоп на сьогодні
+choose-language = Оберіть, якою мовою мені з вами розмовляти:
+language-chosen = ✅ Мову змінено: { $language }.
+settings-title = ⚙️ <b>Налаштування</b>
+settings-language = Мова: { $language }
+settings-language-auto = { $language } (як у вашому Telegram)
+settings-sign = Знак: { $sign }
+settings-no-sign = ще не обрано
+settings-change-language = 🌐 Змінити мову
+settings-change-sign = ✨ Змінити знак
+help-users =
+    /language — мова, якою я розмовляю
+    /settings — ваші мова та знак
+    /forget — видалити ваші дані
+
+    <b>Що я зберігаю про вас і навіщо</b>
+    Ваш id у Telegram (щоб упізнати вас), обрану вами мову та мову вашого застосунку Telegram (щоб розмовляти нею), знак, який ви відкривали останнім (щоб запропонувати його першим), і дати першого та останнього звернення до бота (для статистики). Більше нічого: ні імені, ні повідомлень.
+    /forget видаляє все це одразу. Після цього на 24 години залишається лише сам id — щоб незавершений запис не повернув ваші дані.
+forget-confirm =
+    🗑 <b>Видалити ваші дані?</b>
+    Я видалю все, що зберігаю про вас: мову, знак і дати звернень до бота. Цю дію не можна скасувати.
+forget-yes = 🗑 Так, видалити
+forget-cancel = Скасувати
+forget-done = ✅ Готово: я видалив усе, що зберігав про вас. Якщо знову надішлете /start, я почну з чистого аркуша.
+forget-cancelled = Нічого не видалено.
