@@ -65,6 +65,7 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
 PLURALS["de"] = {
     "views": ("Aufruf", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe", "Aufrufe"),
     "days": ("Tag", "Tage", "Tage", "Tage", "Tage", "Tage", "Tage"),
+    "users": ("Nutzer", "Nutzer", "Nutzer", "Nutzer", "Nutzer", "Nutzer", "Nutzer"),
 }
 PLURALS["pt"] = {
     "views": (
@@ -72,6 +73,9 @@ PLURALS["pt"] = {
         "visualizações", "visualizações",
     ),
     "days": ("dia", "dias", "dias", "dias", "dias", "dias", "dias"),
+    "users": (
+        "usuário", "usuários", "usuários", "usuários", "usuários", "usuários", "usuários",
+    ),
 }  # fmt: skip
 
 
@@ -285,5 +289,8 @@ async def test_the_middleware_hands_handlers_the_updates_language(
 
 def test_no_views_is_plural_in_portuguese() -> None:
     """CLDR puts 0 in pt's "one"; "0 visualização" reads wrong, so a [0] variant says it."""
-    caption = Translator(CORE, "pt").get("stats-current-day", total=0, change="0")
+    strings = Translator(CORE, "pt")
+    caption = strings.get("stats-current-day", total=0, change="0")
     assert "<b>0</b> visualizações (" in caption, caption
+    users = strings.get("stats-users", total=0, new=0)
+    assert users.startswith("👥 0 usuários "), users

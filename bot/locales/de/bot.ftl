@@ -135,3 +135,48 @@ reason-connection = das LLM ist nicht erreichbar
 reason-server = beim LLM ist ein Fehler aufgetreten
 reason-bad-text = das LLM hat einen unbrauchbaren Text geliefert
 reason-unknown = ein unbekannter Fehler
+
+## Surfaces
+
+# The command menu, more of it (the menu's order: start, horoscope, language, settings, help, forget).
+cmd-language = Sprache
+cmd-settings = Einstellungen
+cmd-forget = Meine Daten löschen
+# Plain text, not HTML. Shown in an empty chat ("What can this bot do?"); at most 512 characters.
+bot-description = Dein Horoskop für heute, für jedes Sternzeichen. Tippe auf dein Zeichen, und es erscheint sofort; jede Nacht um Mitternacht schreibe ich ein neues. Ich spreche deine Sprache – ändern kannst du sie mit /language. Ich speichere nur deine Sprache und das Sternzeichen, das du zuletzt gewählt hast, und /forget löscht beides.
+# Plain text, on the bot's profile and in link previews; at most 120 characters.
+bot-short-description = Dein Horoskop für heute mit einem Fingertipp – für jedes Sternzeichen, jeden Tag neu.
+# /stats: the users (the count words take plural forms; "Nutzer" is both).
+stats-users = 👥 { $total } { $total ->
+        [one] Nutzer
+       *[other] Nutzer
+    } · heute neu: { $new }
+stats-users-active = Aktiv: { $week } in 7 Tagen · { $month } in 30 Tagen
+
+## Users
+
+your-sign = { $emoji } { $sign } – Horoskop für heute
+choose-language = Wähle die Sprache, in der ich mit dir spreche:
+language-chosen = ✅ Sprache eingestellt: { $language }.
+settings-title = ⚙️ <b>Einstellungen</b>
+settings-language = Sprache: { $language }
+settings-language-auto = { $language } (wie deine Telegram-App)
+settings-sign = Sternzeichen: { $sign }
+settings-no-sign = noch nicht gewählt
+settings-change-language = 🌐 Sprache ändern
+settings-change-sign = ✨ Sternzeichen ändern
+help-users =
+    /language – die Sprache, in der ich spreche
+    /settings – deine Sprache und dein Sternzeichen
+    /forget – deine Daten löschen
+
+    <b>Was ich über dich speichere und warum</b>
+    Deine Telegram-ID (um dich wiederzuerkennen), die Sprache, die du gewählt hast, und die deiner Telegram-App (um sie zu sprechen), das Sternzeichen, auf das du zuletzt getippt hast (um es dir zuerst anzubieten), und die Tage, an denen du den Bot zum ersten und zum letzten Mal genutzt hast (für die Nutzungsstatistik). Sonst nichts: keinen Namen, keine Nachrichten.
+    /forget löscht all das auf einmal. Danach bleibt nur deine bloße ID noch 24 Stunden gespeichert, damit kein noch ausstehender Schreibvorgang deine Daten zurückbringt.
+forget-confirm =
+    🗑 <b>Deine Daten löschen?</b>
+    Ich lösche alles, was ich über dich speichere: deine Sprache, dein Sternzeichen und die Tage, an denen du den Bot genutzt hast. Das lässt sich nicht rückgängig machen.
+forget-yes = 🗑 Ja, löschen
+forget-cancel = Abbrechen
+forget-done = ✅ Erledigt: Ich habe alles gelöscht, was ich über dich gespeichert hatte. Wenn du wieder /start schickst, fange ich ganz von vorn an.
+forget-cancelled = Es wurde nichts gelöscht.

@@ -3,7 +3,7 @@
 # Placeables ({ $name }) are filled in by the bot; anything coming from a user or the LLM is
 # escaped before it gets here. Plural variants follow CLDR: one (0 and 1) / other; CLDR's
 # "many" is only for exact millions in compact notation ("1 milhão de"), which the bot never
-# writes, so "other" covers it. A count of views has a [0] variant: "0 visualizações".
+# writes, so "other" covers it. A count of views or users has a [0] variant: "0 visualizações".
 # The user is "você", with no gendered adjectives about them. Dates ({ $date }) read
 # "1 de dezembro de 2026".
 
@@ -138,3 +138,49 @@ reason-connection = não foi possível acessar o LLM
 reason-server = houve um erro do lado do LLM
 reason-bad-text = o LLM enviou um texto inutilizável
 reason-unknown = um erro desconhecido
+
+## Surfaces
+
+# The command menu, more of it (the menu's order: start, horoscope, language, settings, help, forget).
+cmd-language = Idioma
+cmd-settings = Configurações
+cmd-forget = Apagar meus dados
+# Plain text, not HTML. Shown in an empty chat ("What can this bot do?"); at most 512 characters.
+bot-description = Seu horóscopo de hoje, para todos os signos do zodíaco. Toque no seu signo e ele aparece na hora; um novo é escrito toda noite, à meia-noite. Eu falo o seu idioma — para trocar, use /language. Guardo só o seu idioma e o último signo que você escolheu, e o /forget apaga os dois.
+# Plain text, on the bot's profile and in link previews; at most 120 characters.
+bot-short-description = O horóscopo de hoje para o seu signo em um toque — novinho todo dia.
+# /stats: the users (the count words take plural forms; [0] as for views: "0 usuários").
+stats-users = 👥 { $total } { $total ->
+        [0] usuários
+        [one] usuário
+       *[other] usuários
+    } · novos hoje: { $new }
+stats-users-active = Ativos: { $week } em 7 dias · { $month } em 30 dias
+
+## Users
+
+your-sign = { $emoji } { $sign } — horóscopo de hoje
+choose-language = Escolha o idioma em que eu falo com você:
+language-chosen = ✅ Idioma definido: { $language }.
+settings-title = ⚙️ <b>Configurações</b>
+settings-language = Idioma: { $language }
+settings-language-auto = { $language } (o mesmo do seu Telegram)
+settings-sign = Signo: { $sign }
+settings-no-sign = ainda não escolhido
+settings-change-language = 🌐 Trocar idioma
+settings-change-sign = ✨ Trocar signo
+help-users =
+    /language — o idioma em que eu falo
+    /settings — seu idioma e seu signo
+    /forget — apagar seus dados
+
+    <b>O que eu guardo sobre você, e por quê</b>
+    Seu id do Telegram (para saber que é você), o idioma que você escolheu e o do seu app do Telegram (para falar nele), o último signo em que você tocou (para oferecê-lo primeiro) e as datas em que você usou o bot pela primeira e pela última vez (para as estatísticas de uso). Nada além disso: nem nome, nem mensagens.
+    O /forget apaga tudo isso de uma vez. Depois, só o seu id fica guardado por 24 horas, para garantir que nenhuma gravação pendente traga os seus dados de volta.
+forget-confirm =
+    🗑 <b>Apagar seus dados?</b>
+    Vou apagar tudo o que guardo sobre você: seu idioma, seu signo e as datas em que você usou o bot. Não dá para desfazer.
+forget-yes = 🗑 Sim, apagar
+forget-cancel = Cancelar
+forget-done = ✅ Pronto: apaguei tudo o que eu guardava sobre você. Se mandar /start de novo, eu começo do zero.
+forget-cancelled = Nada foi apagado.
