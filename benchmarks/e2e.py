@@ -65,15 +65,26 @@ def driver_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def warm_up(target: Target) -> None:
-    """Tap every sign once in every app language and wait for the answers (the bot's cache is
-    then warm in all of them: user 900_000 + 6k + j has the j-th of APP_LANGUAGES)."""
+USER_BASE = 10_000  # the simulated users are USER_BASE + 0 … USER_BASE + users - 1
+
+
+async def warm_up(target: Target, users: int) -> None:
+    """Tap every sign once in every app language (the horoscope cache is then warm in all of
+    them: user 900_000 + 6k + j has the j-th of APP_LANGUAGES), then have each simulated user
+    tap once, and wait for all the answers. A user's first update in a process reads them
+    from the database once (``UserService.get``); the scenarios measure the known users'
+    taps, which read nothing."""
     api = target.api
     taps = [
         api.tap(900_000 + 6 * (j * len(SIGNS) + i) + j, sign)
         for j in range(len(APP_LANGUAGES))
         for i, sign in enumerate(SIGNS)
     ]
+    await _answered(target, taps)
+    await _answered(target, [api.tap(USER_BASE + u, SIGNS[u % 12]) for u in range(users)])
+
+
+async def _answered(target: Target, taps: list[Tap]) -> None:
     deadline = now() + 60
     while any(t.answered == 0.0 for t in taps):
         if now() > deadline:
@@ -148,7 +159,7 @@ async def run_closed(
 
     api.on_answer = again
     for user in range(users):
-        api.tap(10_000 + user, SIGNS[user % 12])
+        api.tap(USER_BASE + user, SIGNS[user % 12])
     await asyncio.sleep(warmup)
     spy = None
     if profile:
@@ -169,7 +180,7 @@ async def run_closed(
     return answered, elapsed, cpu, drv, extra
 
 
-async def run_open(target: Target, rate: float, seconds: float, warmup: float) -> Raw:
+async def run_open(target: Target, rate: float, seconds: float, warmup: float, users: int) -> Raw:
     api = target.api
     interval = 1.0 / rate
     state = {"next": now(), "i": 0}
@@ -181,7 +192,7 @@ async def run_open(target: Target, rate: float, seconds: float, warmup: float) -
                 return
             while state["next"] <= t:
                 state["i"] += 1
-                api.tap(20_000 + state["i"] % 5_000, SIGNS[state["i"] % 12])
+                api.tap(USER_BASE + state["i"] % users, SIGNS[state["i"] % 12])
                 state["next"] += interval
             await asyncio.sleep(max(0.0, min(state["next"], until) - now()))
 
@@ -231,7 +242,7 @@ async def one_run(
     try:
         for name, target in targets.items():
             out.setdefault("startup_s", {})[name] = await wait_polling(target)
-            await warm_up(target)
+            await warm_up(target, users)
         scenarios: list[tuple[str, Any]] = [("closed", None)] + [
             (f"open{int(r)}", r) for r in rates
         ]
@@ -252,7 +263,7 @@ async def one_run(
                             probes.get(name),
                         )
                     else:
-                        raw = await run_open(target, rate, piece, warmup)
+                        raw = await run_open(target, rate, piece, warmup, users)
                     acc[name].append(raw)
             for name, target in targets.items():
                 answered = [t for r in acc[name] for t in r[0]]
@@ -310,8 +321,11 @@ def verdicts(run: dict[str, Any]) -> dict[str, Any]:
         p99 = sc["open100"]["bot"]["p99_ms"] / sc["open100"]["floor"]["p99_ms"]
         v.update(open100_p99_ratio=p99, open100_p99_ok=p99 <= P99_RATIO_GOAL)
     per_tap = closed["bot"].get("statements_per_tap")
-    if per_tap is not None:
-        v.update(statements_per_tap=per_tap, statements_ok=per_tap <= STATEMENTS_PER_TAP_GOAL)
+    if per_tap is not None:  # per 1000 taps, so the table shows it (goal: ≤ 1 per 1000)
+        v.update(
+            statements_per_1000_taps=per_tap * 1000,
+            statements_ok=per_tap <= STATEMENTS_PER_TAP_GOAL,
+        )
     extra = run["peak_rss_mb"]["bot"] - run["peak_rss_mb"]["floor"]
     v.update(rss_extra_mb=extra, rss_ok=extra <= RSS_EXTRA_GOAL_MB)
     return v
