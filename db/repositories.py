@@ -3,6 +3,7 @@ code runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -176,9 +177,11 @@ _USER_COLUMNS = (
 )
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+def _chunks(items: Iterable[Any]) -> Iterable[Sequence[Any]]:
+    """``CHUNK`` items at a time, taken lazily: a generator of rows is never held whole."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        yield chunk
 
 
 async def get_user(session: AsyncSession, user_id: int) -> UserRow | None:
@@ -188,7 +191,7 @@ async def get_user(session: AsyncSession, user_id: int) -> UserRow | None:
 
 
 async def record_activity(
-    session: AsyncSession, activities: Sequence[Activity], now: datetime
+    session: AsyncSession, activities: Iterable[Activity], now: datetime
 ) -> None:
     """One UPSERT per ``CHUNK`` users: insert new users, else move ``last_seen`` forward and
     set what changed; ``updated_at`` moves only when the sign or detected language did."""
