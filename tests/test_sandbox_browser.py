@@ -20,12 +20,12 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import (
-    BotCommand,
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
 )
 
+from bot.i18n import Translator, load_core
 from sandbox.config import SANDBOX_ADMIN_ID, SANDBOX_TOKEN, load_sandbox_settings
 from sandbox.runner import Sandbox
 from sandbox.telegram_api import ApiCall
@@ -341,42 +341,37 @@ async def test_hostile_text_is_shown_never_run(page: Any, sandbox: Sandbox) -> N
 
 
 async def test_a_user_whose_app_is_in_ukrainian(page: Any, sandbox: Sandbox) -> None:
+    """Olena's app is in Ukrainian, João's in pt-br: each sees the description and command menu
+    the bot set at start-up in their language (bot/surfaces.py), and is answered in it."""
     tg = sandbox.tg
-    bot = bot_api(sandbox)
-    try:  # the bot's settings in Ukrainian and by default, as the bot sets them
-        await bot.set_my_description("Daily horoscopes for the twelve signs.")
-        await bot.set_my_description("Щоденні гороскопи для дванадцяти знаків.", language_code="uk")
-        await bot.set_my_commands(
-            [BotCommand(command="start", description="Почати")], language_code="uk"
-        )
-    finally:
-        await bot.session.close()
+    strings = load_core("en")
+    uk, pt = Translator(strings, "uk"), Translator(strings, "pt")
     await open_chat(page, sandbox)
     await page.locator("#user-select").select_option(str(OLENA))
     await expect(page.locator("#role-note")).to_contain_text('Telegram app in "uk"')
 
     # The empty chat shows "What can this bot do?" in her language, the menu too.
-    await expect(page.locator("#about-text")).to_have_text(
-        "Щоденні гороскопи для дванадцяти знаків."
-    )
+    await expect(page.locator("#about-text")).to_have_text(uk.get("bot-description"))
     await page.locator("#menu-button").click()
-    await expect(page.locator("#command-menu .description")).to_have_text(["Почати"])
+    await expect(page.locator("#command-menu .description").first).to_have_text(uk.get("cmd-start"))
     await screenshot(page, "sandbox-olena-uk.png")
     await page.locator("#command-menu button", has_text="/start").click()
 
-    # Her message reaches the bot with her app's language; the chat is no longer empty.
+    # Her message reaches the bot with her app's language; the answer is Ukrainian.
     reply = await tg.wait_for(to_chat(OLENA, "sendMessage"))
     sent = [m for (chat, _), m in tg.messages.items() if chat == OLENA and m["text"] == "/start"]
     assert [m["from"]["language_code"] for m in sent] == ["uk"]
+    assert uk.get("choose-sign") in reply.result["text"]
     node = page.locator(f'.message.in[data-message-id="{reply.result["message_id"]}"]')
     await expect(node.locator(".text")).to_have_text(reply.result["text"])
     await expect(page.locator("#empty")).to_be_hidden()
 
-    # João's app is in pt-br: no Portuguese texts are set, so he sees the default ones.
+    # João's app is in pt-br: he sees the Portuguese description and menu (pt-br → pt).
     await page.locator("#user-select").select_option("1004")
-    await expect(page.locator("#about-text")).to_have_text("Daily horoscopes for the twelve signs.")
+    await expect(page.locator("#about-text")).to_have_text(pt.get("bot-description"))
     await page.locator("#menu-button").click()
     await expect(page.locator("#command-menu .command")).to_have_text(
         ["/start", "/horoscope", "/language", "/settings", "/help", "/forget"]
     )
+    await expect(page.locator("#command-menu .description").first).to_have_text(pt.get("cmd-start"))
     assert page.problems == []
