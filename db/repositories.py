@@ -177,11 +177,16 @@ _USER_COLUMNS = (
 )
 
 
-def _chunks(items: Iterable[Any]) -> Iterable[Sequence[Any]]:
-    """``CHUNK`` items at a time, taken lazily: a generator of rows is never held whole."""
+def _chunks(items: Iterable[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    """``size`` items at a time, taken lazily: a generator of rows is never held whole."""
     iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, CHUNK)):
+    while chunk := list(itertools.islice(iterator, size)):
         yield chunk
+
+
+# The batched activity write runs beside live taps: its Python work (parameters per row) is
+# cut into chunks this big, each followed by a round trip during which the loop serves taps.
+ACTIVITY_CHUNK = 200
 
 
 async def get_user(session: AsyncSession, user_id: int) -> UserRow | None:
@@ -193,42 +198,46 @@ async def get_user(session: AsyncSession, user_id: int) -> UserRow | None:
 async def record_activity(
     session: AsyncSession, activities: Iterable[Activity], now: datetime
 ) -> None:
-    """One UPSERT per ``CHUNK`` users: insert new users, else move ``last_seen`` forward and
-    set what changed; ``updated_at`` moves only when the sign or detected language did."""
-    for chunk in _chunks(activities):
-        stmt = _insert(session, User).values(
-            [
-                {
-                    "user_id": a.user_id,
-                    "detected_language": a.detected_language,
-                    "sign": a.sign,
-                    "first_seen": a.first_seen,
-                    "last_seen": a.last_seen,
-                    "updated_at": now,
-                }
-                for a in chunk
-            ]
-        )
-        new = stmt.excluded
-        changed = or_(
-            and_(new.sign.is_not(None), new.sign.is_distinct_from(User.sign)),
-            and_(
-                new.detected_language.is_not(None),
-                new.detected_language.is_distinct_from(User.detected_language),
+    """One UPSERT per ``ACTIVITY_CHUNK`` users: insert new users, else move ``last_seen``
+    forward and set what changed; ``updated_at`` moves only when the sign or detected language
+    did."""
+    # One statement shape, executed with a list of rows (executemany): SQLAlchemy compiles it
+    # once and caches it. A multi-row VALUES of 1,000 × 6 parameters was compiled anew every
+    # flush: ~200 ms of CPU on the event loop per 1,000 users (benchmark 2's open-loop p99).
+    stmt = _insert(session, User)
+    new = stmt.excluded
+    changed = or_(
+        and_(new.sign.is_not(None), new.sign.is_distinct_from(User.sign)),
+        and_(
+            new.detected_language.is_not(None),
+            new.detected_language.is_distinct_from(User.detected_language),
+        ),
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[User.user_id],
+        set_={
+            "detected_language": func.coalesce(new.detected_language, User.detected_language),
+            "sign": func.coalesce(new.sign, User.sign),
+            "last_seen": case(
+                (new.last_seen > User.last_seen, new.last_seen), else_=User.last_seen
             ),
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[User.user_id],
-            set_={
-                "detected_language": func.coalesce(new.detected_language, User.detected_language),
-                "sign": func.coalesce(new.sign, User.sign),
-                "last_seen": case(
-                    (new.last_seen > User.last_seen, new.last_seen), else_=User.last_seen
-                ),
-                "updated_at": case((changed, new.updated_at), else_=User.updated_at),
-            },
-        )
-        await session.execute(stmt)
+            "updated_at": case((changed, new.updated_at), else_=User.updated_at),
+        },
+    )
+    connection = await session.connection()  # Core, not the ORM's bulk-insert layer
+    for chunk in _chunks(activities, ACTIVITY_CHUNK):
+        rows = [
+            {
+                "user_id": a.user_id,
+                "detected_language": a.detected_language,
+                "sign": a.sign,
+                "first_seen": a.first_seen,
+                "last_seen": a.last_seen,
+                "updated_at": now,
+            }
+            for a in chunk
+        ]
+        await connection.execute(stmt, rows)
         ids = [a.user_id for a in chunk]
         await session.execute(
             delete(User).where(
