@@ -22,6 +22,7 @@ from services.config import Settings
 from services.zodiac import ZodiacSign
 from tests.standins.openai_api import FakeOpenAI
 from tests.standins.telegram import ApiCall, FakeTelegram
+from tests.test_bot_e2e import Now, next_day_cold, settled
 from tests.test_production import SECRET, accept_http_webhooks, deliver, free_port
 
 StartBot = Callable[..., Awaitable[BotApp]]
@@ -30,19 +31,6 @@ LEO = SignCallback(sign=ZodiacSign.LEO).pack()
 ARIES = SignCallback(sign=ZodiacSign.ARIES).pack()
 WARMUP, WARM = 500, 501
 COLD = list(range(600, 630))  # 30 users tapping the cold sign
-
-
-class Now:
-    """A clock the test moves: midnight passes when it says so."""
-
-    def __init__(self) -> None:
-        self.at = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def next_day(self) -> None:
-        self.at = self.at.replace(day=self.at.day + 1)
 
 
 async def nothing() -> None:
@@ -95,16 +83,11 @@ async def viewed(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, in
         return {sign: int(count) for sign, count in rows}
 
 
-async def settled(app: BotApp) -> None:
-    """The start-up fill of the first day is done."""
-    await asyncio.gather(*(t for t in app.services.background if t.get_name() == "startup-fill"))
-
-
 async def start_with_llm(
     start_bot: StartBot, llm: FakeOpenAI, **overrides: Any
 ) -> tuple[BotApp, Now]:
     """The bot polling, writing with the LLM stand-in, views written only at the stop."""
-    now = Now()
+    now = Now(datetime(2026, 6, 15, 9, 0, tzinfo=UTC))
     app = await start_bot(
         clock=Clock("Europe/Moscow", now),
         openai_api_key="sk-test",
@@ -119,8 +102,7 @@ async def tap_cold(
     app: BotApp, tg: FakeTelegram, llm: FakeOpenAI, now: Now, users: list[int]
 ) -> dict[int, int]:
     """Midnight passes; each user taps Leo (cold) while the LLM is held. user -> message id."""
-    await settled(app)
-    now.next_day()
+    await next_day_cold(app, now)
     menus = await open_menus(tg, users, nothing)
     llm.gate = asyncio.Event()
     for user in users:
@@ -134,8 +116,7 @@ async def warm_behind_cold(
     """Midnight passes; Aries is made warm; 30 users tap Leo (cold) while the LLM is held;
     then one more user taps Aries: answered while all 30 still wait, before the LLM answers.
     Then the LLM answers and all 30 get Leo's horoscope."""
-    await settled(app)
-    now.next_day()  # every sign is cold
+    await next_day_cold(app, now)  # every sign is cold
     menus = await open_menus(tg, [WARMUP, WARM, *COLD], flush)
     tg.tap(menus[WARMUP], ARIES, user_id=WARMUP)
     await flush()
@@ -152,7 +133,7 @@ async def warm_behind_cold(
     tg.tap(menus[WARM], ARIES, user_id=WARM)
     await flush()
     await tg.wait_for(edit_in(WARM, "Aries ·"))
-    assert not llm.gate.is_set()
+    assert llm.in_flight == {ZodiacSign.LEO: 1}  # Leo's one generation, still held
     assert not any(edits_in(COLD, "Leo ·")(c) for c in tg.calls)  # nobody got Leo yet
     preparing = await tg.wait_for_count(edits_in(COLD, "⏳"), len(COLD))
     assert len({c.params["chat_id"] for c in preparing}) == len(COLD)  # all 30 wait
@@ -222,7 +203,7 @@ async def test_webhook_a_warm_tap_is_answered_while_cold_taps_wait(
     fake_openai: FakeOpenAI,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    now = Now()
+    now = Now(datetime(2026, 6, 15, 9, 0, tzinfo=UTC))
     app, flush = await webhook_bot(
         Clock("Europe/Moscow", now),
         openai_api_key="sk-test",
@@ -256,7 +237,7 @@ async def test_past_the_bound_a_cold_tap_is_told_busy_with_a_retry_button(
     assert len(told_busy) == 3 and told_busy.isdisjoint(c.params["chat_id"] for c in preparing)
     for user in told_busy:
         assert buttons(fake_telegram, user, menus[user]) == [LEO, MenuCallback().pack()]
-    assert not fake_openai.gate.is_set()
+    assert not any(edits_in(users, "Leo ·")(c) for c in fake_telegram.calls)  # all still wait
     async with (
         aiohttp.ClientSession() as http,
         http.get(f"http://127.0.0.1:{port}/metrics") as response,
@@ -291,5 +272,5 @@ async def test_a_stop_tells_waiting_cold_taps_to_try_again(
         message = fake_telegram.messages[(user, menus[user])]
         assert "restarting" in message["text"] and "Leo" in message["text"]
         assert buttons(fake_telegram, user, menus[user]) == [LEO, MenuCallback().pack()]
-    assert fake_openai.gate is not None and not fake_openai.gate.is_set()
+    assert fake_openai.in_flight == {}  # the held generation was cancelled with the stop
     assert await viewed(sessionmaker) == {}

@@ -111,7 +111,7 @@ async def test_the_job_writes_every_language_in_use(
 ) -> None:
     """DEFAULT_LANGUAGE (en here) plus the languages of users seen in the last 30 days:
     chosen, else detected (``pt-br`` counts as ``pt``); a user gone 40 days counts no more."""
-    services = create_services(with_llm(make_settings, fake_openai))
+    services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     now = services.cache.clock.now().astimezone(UTC)
     await services.users.set_language(1, "uk")  # chosen, seen now
     async with sessionmaker() as session, session.begin():
@@ -143,7 +143,7 @@ async def test_the_job_writes_every_language_in_use(
 async def test_languages_pins_the_list(
     make_settings: Callable[..., Settings], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    services = create_services(make_settings(languages="de, ES"))
+    services = create_services(make_settings(languages="de, ES"), clock=fixed_clock())
     await services.users.set_language(1, "uk")
     assert await services.cache.languages_in_use() == ("de", "es")
     report = await generate_daily_horoscopes(services.cache, retry_delays=())

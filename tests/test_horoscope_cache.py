@@ -180,7 +180,7 @@ async def test_two_languages_tapping_one_cold_sign_make_one_call_each(
 ) -> None:
     """A ru user and an en user tap Leo at the same moment on a cold cache: two LLM calls,
     one per language, and each gets the text written in their own language."""
-    services = create_services(llm_settings(make_settings, fake_openai))
+    services = create_services(llm_settings(make_settings, fake_openai), clock=fixed_clock())
     fake_openai.gate = asyncio.Event()
 
     async def tap(language: str) -> str | None:
@@ -584,7 +584,9 @@ async def test_a_refresh_never_puts_back_the_text_a_regen_replaced(
     the refresh applies what it had read: memory must keep the regenerated text."""
     held, armed, ran, release = held_sessionmaker(engine)
     ai = create_ai_service(llm_settings(make_settings, fake_openai))
-    cache = HoroscopeCacheService(ai=ai, sessionmaker=held, locks=AdvisoryLocks(engine))
+    cache = HoroscopeCacheService(
+        ai=ai, sessionmaker=held, locks=AdvisoryLocks(engine), clock=fixed_clock()
+    )
     day = cache.today()
 
     async def tap() -> str | None:

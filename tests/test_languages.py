@@ -52,9 +52,15 @@ def test_sign_names_and_dates_come_from_the_files() -> None:
     assert (leo.name("ru"), leo.dates("ru")) == ("Лев", "23.07–22.08")
     assert (leo.name("en"), leo.dates("en")) == ("Leo", "Jul 23 – Aug 22")
     assert leo.name("fr") == "Leo"  # unknown language: English
-    for code in available_languages():
-        for sign, info in ZODIAC_SIGNS.items():
-            assert info.name(code) == language(code).signs[sign].name
+    names = {code: leo.name(code) for code in available_languages()}
+    assert names == {
+        "de": "Löwe",
+        "en": "Leo",
+        "es": "Leo",
+        "pt": "Leão",
+        "ru": "Лев",
+        "uk": "Лев",
+    }
 
 
 @pytest.mark.parametrize(

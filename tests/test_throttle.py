@@ -9,21 +9,14 @@ from bot.callbacks import SignCallback
 from services.throttle import RateLimiter
 from services.zodiac import ZodiacSign
 from tests.standins.telegram import FakeTelegram
+from tests.test_alerts import FakeClock
 from tests.test_bot_e2e import ADMIN, USER, open_menu, settled
 
 StartBot = Callable[..., Awaitable[BotApp]]
 TOO_FAST = "Not so fast"
 
 
-class Timer:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def press_20_times(tg: FakeTelegram, app: BotApp, timer: Timer, user: int) -> int:
+async def press_20_times(tg: FakeTelegram, app: BotApp, timer: FakeClock, user: int) -> int:
     """Open the menu, let a minute pass, press Leo 20 times at one instant; return how many
     presses were handled (each handled press edits the message once)."""
     menu = await open_menu(tg, user)
@@ -44,7 +37,7 @@ async def press_20_times(tg: FakeTelegram, app: BotApp, timer: Timer, user: int)
 async def test_twenty_presses_in_a_second_are_all_answered_five_handled(
     start_bot: StartBot, fake_telegram: FakeTelegram
 ) -> None:
-    timer = Timer()
+    timer = FakeClock()
     app = await start_bot(throttle_timer=timer, throttle_rate=5)
     await settled(app)
     assert await press_20_times(fake_telegram, app, timer, USER) == 5
@@ -62,7 +55,7 @@ async def test_twenty_presses_in_a_second_are_all_answered_five_handled(
 async def test_an_admin_is_never_throttled(
     start_bot: StartBot, fake_telegram: FakeTelegram
 ) -> None:
-    timer = Timer()
+    timer = FakeClock()
     app = await start_bot(throttle_timer=timer, throttle_rate=5)
     await settled(app)
     assert await press_20_times(fake_telegram, app, timer, ADMIN) == 20
@@ -71,7 +64,7 @@ async def test_an_admin_is_never_throttled(
 async def test_a_flood_of_messages_is_dropped_with_one_notice_a_minute(
     start_bot: StartBot, fake_telegram: FakeTelegram
 ) -> None:
-    timer = Timer()
+    timer = FakeClock()
     app = await start_bot(throttle_timer=timer, throttle_rate=3)
 
     def to_user() -> list[str]:
@@ -96,7 +89,7 @@ async def test_a_flood_of_messages_is_dropped_with_one_notice_a_minute(
 
 
 def test_idle_buckets_are_pruned() -> None:
-    timer = Timer()
+    timer = FakeClock()
     limiter = RateLimiter(5, timer=timer)
     for user in range(1000):
         assert limiter.allow(user)
