@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import structlog
@@ -50,6 +50,12 @@ def seconds_text(seconds: float) -> float:
     return round(seconds) if seconds >= 10 else round(seconds, 1)
 
 
+def languages_line(languages: Sequence[str]) -> str:
+    """``🌐 ru · en · uk``: the languages a run writes (codes read the same in every
+    language)."""
+    return "🌐 " + " · ".join(languages)
+
+
 def sign_label(sign: ZodiacSign, language: str) -> str:
     info = ZODIAC_SIGNS[sign]
     return f"{info.emoji} {info.name(language)}"
@@ -81,7 +87,7 @@ def job_listener(notifier: AdminNotifier, i18n: Strings) -> ReportListener:
                 count=len(report.signs),
                 seconds=seconds_text(report.seconds),
             )
-            await notifier.broadcast(f"{summary} · 🌐 {' · '.join(report.languages)}")
+            await notifier.broadcast(f"{summary} · {languages_line(report.languages)}")
         fatal: dict[str, list[SignResult]] = {}
         missing: list[SignResult] = []
         for result in report.failed:

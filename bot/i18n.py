@@ -27,7 +27,7 @@ from babel.dates import format_date
 from services.config import LOCALES_DIR, shipped_languages
 
 if TYPE_CHECKING:
-    from services.users import UserService
+    from services.users import UserService, UserState
 
 __all__ = [
     "LocaleManager",
@@ -98,10 +98,16 @@ class LocaleManager(BaseManager):
         base = code.split("-", 1)[0]
         return base if base in self.languages else self.default_language
 
-    def resolve(self, user: User | None) -> str:
+    def resolve(self, user: User | None, state: UserState | None = None) -> str:
+        """``state``: the user as ``UsersMiddleware`` already found them this update (saves
+        a second look-up); without it, :meth:`chosen` asks ``UserService``'s memory."""
         if user is None:
             return self.default_language
-        return self.chosen(user) or self.detect(user.language_code)
+        if state is None:
+            return self.chosen(user) or self.detect(user.language_code)
+        if state.language in self.languages:
+            return state.language
+        return self.detect(user.language_code)
 
     async def get_locale(self, event_from_user: User | None = None) -> str:
         return self.resolve(event_from_user)
@@ -129,9 +135,8 @@ class LocaleMiddleware(I18nMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        context = self.new_context(
-            locale=self.manager.resolve(data.get("event_from_user")), data=data
-        )
+        locale = self.manager.resolve(data.get("event_from_user"), data.get("user_state"))
+        context = self.new_context(locale=locale, data=data)
         token = I18nContext.set_current(context)
         data[self.context_key] = context
         try:

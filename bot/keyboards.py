@@ -100,16 +100,18 @@ def forget_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+_BACK_KEYBOARDS: dict[str, InlineKeyboardMarkup] = {}
+
+
 def back_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
-    return _back_keyboard(i18n.get("all-signs"))
-
-
-@functools.lru_cache(maxsize=64)
-def _back_keyboard(label: str) -> InlineKeyboardMarkup:
-    """Built once per label (~30 µs a build, once per tap before): treat it as read-only."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=label, callback_data=MenuCallback())
-    return builder.as_markup()
+    """Built once per language (~30 µs a build) and looked up by the locale, so a warm tap
+    pays neither the build nor a Fluent look-up: treat it as read-only."""
+    markup = _BACK_KEYBOARDS.get(i18n.locale)
+    if markup is None:
+        builder = InlineKeyboardBuilder()
+        builder.button(text=i18n.get("all-signs"), callback_data=MenuCallback())
+        markup = _BACK_KEYBOARDS[i18n.locale] = builder.as_markup()
+    return markup
 
 
 def retry_keyboard(i18n: I18nContext, sign: ZodiacSign) -> InlineKeyboardMarkup:

@@ -21,5 +21,10 @@ class Clock:
     def now(self) -> datetime:
         return self._now().astimezone(self.tz)
 
+    def utc_now(self) -> datetime:
+        """The instant in UTC, for timestamps: no zone conversion when the source is UTC."""
+        now = self._now()
+        return now if now.tzinfo is UTC else now.astimezone(UTC)
+
     def today(self) -> date:
         return self.now().date()

@@ -6,6 +6,7 @@ Nothing here reads the environment at import time: ``Settings()`` reads it when 
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import time
 from enum import StrEnum
@@ -37,14 +38,15 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "bot" / "locales"
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$")
 
 
+@functools.cache
 def shipped_languages() -> tuple[str, ...]:
-    """The languages the bot speaks: the locale directories that hold a Fluent file."""
+    """The languages the bot speaks, the one list every layer uses: a language ships when
+    both its files do — the sign names and phrase bank (``services/languages/<code>.json``)
+    and the bot's strings (``bot/locales/<code>/*.ftl``). Read once per process."""
     return tuple(
-        sorted(
-            entry.name
-            for entry in LOCALES_DIR.iterdir()
-            if entry.is_dir() and _LANGUAGE_RE.match(entry.name) and any(entry.glob("*.ftl"))
-        )
+        code
+        for code in available_languages()
+        if _LANGUAGE_RE.match(code) and any((LOCALES_DIR / code).glob("*.ftl"))
     )
 
 

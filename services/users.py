@@ -31,7 +31,7 @@ from db import repositories
 from db.repositories import Activity, UserRow
 from services.batching import PeriodicFlusher
 from services.clock import Clock
-from services.languages import available_languages
+from services.config import shipped_languages
 
 log = structlog.get_logger(__name__)
 
@@ -41,11 +41,6 @@ FORGOTTEN_RETENTION = timedelta(hours=24)
 #: A refresh re-reads changes from a little before the previous one: a transaction that
 #: committed late, or a replica whose clock runs a little behind, is not missed.
 REFRESH_OVERLAP = timedelta(seconds=60)
-
-
-def known_languages() -> frozenset[str]:
-    """The language codes a user can have chosen (one place to widen when languages grow)."""
-    return frozenset(available_languages())
 
 
 @dataclass(slots=True)
@@ -301,7 +296,7 @@ class UserService(PeriodicFlusher):
         since = self._now() - timedelta(days=days)
         async with self._sessionmaker() as session:
             codes = await repositories.languages_seen_since(session, since)
-        shipped = known_languages()
+        shipped = frozenset(shipped_languages())
         found = set()
         for code in codes:
             tag = code.lower()
@@ -311,7 +306,7 @@ class UserService(PeriodicFlusher):
         return found
 
     def _now(self) -> datetime:
-        return self._clock.now().astimezone(UTC)
+        return self._clock.utc_now()
 
 
 def _state(row: UserRow) -> UserState:
@@ -360,7 +355,7 @@ class ImportReport:
 def parse_user_rows(
     rows: Iterable[tuple[int, dict[str, str | None]]],
     *,
-    languages: Callable[[], frozenset[str]] = known_languages,
+    languages: Callable[[], tuple[str, ...]] = shipped_languages,
 ) -> tuple[list[tuple[int, str | None, str | None]], list[tuple[int, str]]]:
     """Check (line number, CSV row) pairs: the good rows as (user_id, language, sign), the
     bad ones as (line number, reason). A later row for the same user wins."""

@@ -22,7 +22,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Mes
 from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alerts import failure_reason, seconds_text, sign_label
+from bot.alerts import failure_reason, languages_line, seconds_text, sign_label
 from bot.callbacks import StatsCallback
 from bot.i18n import Strings, format_day
 from bot.keyboards import stats_keyboard
@@ -117,12 +117,6 @@ def progress_line(
         else:
             parts.append(emoji + ("⏳" if sign is current else ""))
     return " ".join(parts)
-
-
-def languages_line(languages: Sequence[str]) -> str:
-    """``🌐 ru · en · uk``: the languages a run writes (codes read the same in every
-    language)."""
-    return "🌐 " + " · ".join(languages)
 
 
 def parse_regen_args(args: str | None) -> tuple[list[ZodiacSign] | None, list[str] | None, str]:

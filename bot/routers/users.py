@@ -12,6 +12,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram_i18n import I18nContext
 
+from bot.alerts import sign_label
 from bot.callbacks import (
     ForgetAction,
     ForgetCallback,
@@ -30,7 +31,7 @@ from bot.keyboards import (
 from bot.replies import answer_callback, show
 from services.config import shipped_languages
 from services.users import UserService, UserState
-from services.zodiac import ZODIAC_SIGNS, ZodiacSign
+from services.zodiac import ZodiacSign
 
 
 def user_sign(state: UserState | None) -> ZodiacSign | None:
@@ -49,11 +50,7 @@ def settings_text(i18n: I18nContext, state: UserState | None) -> str:
     if state is None or state.language is None:
         language = i18n.get("settings-language-auto", language=language)
     sign = user_sign(state)
-    sign_text = (
-        f"{ZODIAC_SIGNS[sign].emoji} {ZODIAC_SIGNS[sign].name(i18n.locale)}"
-        if sign is not None
-        else i18n.get("settings-no-sign")
-    )
+    sign_text = sign_label(sign, i18n.locale) if sign is not None else i18n.get("settings-no-sign")
     lines = [
         i18n.get("settings-title"),
         i18n.get("settings-language", language=language),
