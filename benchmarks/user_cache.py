@@ -5,7 +5,8 @@
     python -m benchmarks.user_cache --smoke    # 2,000 users, one run (no goal judged)
 
 Each run: a fresh SQLite database holding N users (language, detected language, sign), a
-:class:`services.users.UserService` with ``USER_CACHE_SIZE`` = N, then every user's first
+:class:`services.users.UserService` with ``USER_CACHE_SIZE`` = 2N (it keeps the most
+recently seen half, so all N fit), then every user's first
 tap (``touch`` + ``remember_sign``: one read each, as a process sees each user once) and a
 flush. The RSS before and after is the cache's growth as the process really pays it
 (allocator and all). Then N warm taps of the same users, timed and their statements
