@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     BigInteger,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
 )
@@ -72,6 +73,8 @@ class User(Base):
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Who shared the link this user first came through (``?start=leo-s<id>``), set once.
+    referred_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ForgottenUser(Base):
@@ -85,3 +88,87 @@ class ForgottenUser(Base):
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     forgotten_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Subscription(Base):
+    """A user's daily push: one per user, its own sign (not the last one tapped).
+
+    ``push_time`` is local wall-clock time in ``timezone`` (an IANA name, never an offset).
+    ``next_due`` is the UTC instant of the next delivery, computed with zoneinfo from those two
+    (services/local_time.py) and recomputed in the transaction that records a send; it is NULL
+    while nothing is due (stopped, or paused until resumed), so the claim's index holds only
+    deliverable rows' instants. ``claimed_by``/``claimed_until`` are a sender's lease on a
+    claimed row: a row whose lease ran out is claimable again."""
+
+    __tablename__ = "subscriptions"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sign: Mapped[str] = mapped_column(String(16))
+    push_time: Mapped[time] = mapped_column(Time)
+    timezone: Mapped[str] = mapped_column(String(64))
+    # active | paused | stopped (by /stop, unsubscribe, or Telegram saying the chat is gone)
+    state: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    paused_until: Mapped[date | None] = mapped_column(Date)  # first local date delivered again
+    stop_reason: Mapped[str | None] = mapped_column(String(32))
+    next_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The first failed attempt of the current delivery (network/5xx): retried until
+    # PUSH_RETRY_MINUTES after it, then that local date is given up.
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PushDelivery(Base):
+    """One row per (user, local date) the push was sent, given up or found impossible on:
+    the unique key is what makes "at most one push per local day" hold across restarts,
+    retries and replicas. Pruned after 30 days."""
+
+    __tablename__ = "push_deliveries"
+    __table_args__ = (UniqueConstraint("user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    local_date: Mapped[date] = mapped_column(Date)
+    # sending (reserved, in flight) | sent | failed (given up) | blocked (403 / chat gone)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Lease(Base):
+    """A named lease one process holds for a while and renews (the push sender: one replica
+    sends at a time, since Telegram's limit is per bot). Expired = free to take."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationState(Base):
+    """aiogram FSM state and data per storage key (the typed steps of /subscribe), in the
+    database so every replica sees the step a user is on."""
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DailyCounter(Base):
+    """A named count per day (a date in TIMEZONE): inline results chosen, deep-link starts,
+    new users who came through a shared link, subscribers at the day's end."""
+
+    __tablename__ = "daily_counters"
+    __table_args__ = (UniqueConstraint("day", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

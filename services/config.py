@@ -141,6 +141,15 @@ class Settings(DatabaseSettings):
     user_cache_size: int = Field(100_000, ge=1)
     throttle_rate: float = Field(5.0, gt=0)
     shutdown_grace_seconds: float = Field(10.0, ge=0)
+    # The daily push (services/push/): the sender's global pace, how long a delivery that
+    # fails on the network or a 5xx is retried before that day is given up for that user,
+    # Telegram's paid broadcasts (allow_paid_broadcast; costs Stars, see README), and how
+    # many due rows one claim takes.
+    push_enabled: bool = True
+    push_rate: float = Field(25.0, gt=0)
+    push_retry_minutes: float = Field(60.0, gt=0)
+    push_paid_broadcast: bool = False
+    push_batch_size: int = Field(100, ge=1, le=10_000)
     event_loop: EventLoop = EventLoop.AUTO
 
     @field_validator("bot_token")

@@ -21,6 +21,7 @@ from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService, LanguagesInUse
 from services.scheduler import DailyJobState, generate_daily_horoscopes
 from services.stats import ViewCounter
+from services.subscriptions import SubscriptionService
 from services.users import UserService
 
 log = structlog.get_logger(__name__)
@@ -46,6 +47,7 @@ class Services:
     cache: HoroscopeCacheService
     cold_taps: ColdTaps
     users: UserService
+    subscriptions: SubscriptionService
     daily: DailyJobState = field(default_factory=DailyJobState)
     scheduler: AsyncIOScheduler | None = None
     regen: RegenState = field(default_factory=RegenState)
@@ -165,5 +167,6 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         cache=cache,
         cold_taps=cold_taps,
         users=users,
+        subscriptions=SubscriptionService(sessionmaker, clock),
         statements=StatementCount().attach(engine),
     )

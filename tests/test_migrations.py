@@ -34,6 +34,11 @@ async def test_stairway(database_url: str) -> None:
         "horoscope_views",
         "users",
         "forgotten_users",
+        "subscriptions",
+        "push_deliveries",
+        "leases",
+        "conversation_states",
+        "daily_counters",
     }
 
 
