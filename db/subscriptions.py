@@ -82,3 +82,15 @@ async def update_subscription(
         update(Subscription).where(Subscription.user_id == user_id).values(updated_at=now, **values)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def make_due_now(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """The sandbox's "make my next delivery due now": an active subscription's next push is
+    due at ``now``. True if there was an active subscription (paused and stopped ones are
+    left alone)."""
+    result = await session.execute(
+        update(Subscription)
+        .where(Subscription.user_id == user_id, Subscription.state == "active")
+        .values(next_due=now, updated_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))

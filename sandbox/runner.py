@@ -16,6 +16,7 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any
 
 import structlog
@@ -24,9 +25,10 @@ from pydantic import SecretStr
 from bot.app import BotApp, StopSignals
 from sandbox.config import SANDBOX_ADMIN_ID, SANDBOX_TOKEN, SandboxSettings
 from sandbox.telegram_api import FakeTelegram, RateLimit
-from sandbox.web import ChatWeb, SandboxUser
+from sandbox.web import ChatWeb, DueNowAnswer, SandboxUser
 from services.clock import Clock
 from services.config import BotMode, Settings
+from services.subscriptions import Subscription, SubscriptionService
 
 log = structlog.get_logger("sandbox")
 
@@ -52,6 +54,28 @@ def sandbox_users(admin_ids: frozenset[int]) -> list[SandboxUser]:
     return [*regular, SandboxUser(id=admin, first_name="Admin", username="admin", is_admin=True)]
 
 
+def due_now_answer(subscription: Subscription | None) -> DueNowAnswer:
+    """What the "make my next delivery due now" control tells the user."""
+    if subscription is None:
+        return DueNowAnswer("no_subscription", "No subscription yet: send /subscribe first.")
+    if subscription.state == "stopped":
+        return DueNowAnswer(
+            "stopped", "You unsubscribed: send /subscribe to get the daily horoscope again."
+        )
+    if subscription.state == "paused":
+        return DueNowAnswer("paused", "Your subscription is paused: resume it in /settings first.")
+    due = None
+    if subscription.next_due is not None:  # SQLite gives it back without its zone: UTC
+        due = subscription.next_due.replace(tzinfo=subscription.next_due.tzinfo or UTC).isoformat()
+    return DueNowAnswer(
+        "done", "Your next delivery is due now: it arrives in this chat in a moment.", due
+    )
+
+
+async def make_due_now(subscriptions: SubscriptionService, user_id: int) -> DueNowAnswer:
+    return due_now_answer(await subscriptions.make_due_now(user_id))
+
+
 class Sandbox:
     """Start with :meth:`start` (or ``async with``); :attr:`url` is the chat page."""
 
@@ -75,7 +99,9 @@ class Sandbox:
         self._base_settings = settings
         self._clock = clock
         self.settings = settings  # the bot's, once started
-        self.web = ChatWeb(self.tg, self.users, language_code=settings.default_language)
+        self.web = ChatWeb(
+            self.tg, self.users, language_code=settings.default_language, due_now=self._due_now
+        )
         self.app: BotApp | None = None
         self.url = ""
         self._polling: asyncio.Task[None] | None = None
@@ -106,6 +132,11 @@ class Sandbox:
         except BaseException:
             await self.stop()
             raise
+
+    async def _due_now(self, user_id: int) -> DueNowAnswer:
+        if self.app is None:
+            return DueNowAnswer("not_started", "The bot is still starting; try again.")
+        return await make_due_now(self.app.services.subscriptions, user_id)
 
     @property
     def polling(self) -> asyncio.Task[None] | None:

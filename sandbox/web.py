@@ -10,9 +10,17 @@ computed, never from the bot's HTML (see ``static/app.js``).
     GET  /static/<file>                    app.js, style.css
     GET  /api/state                        the bot; the users, each with the command menu
                                            and description their app language shows
-    GET  /api/chats/<user_id>              that user's private chat with the bot
+    GET  /api/chats/<user_id>              that user's private chat with the bot: its
+                                           messages and ``input`` (reply keyboard, force reply)
     POST /api/chats/<user_id>/messages     {"text": ...}: the user sends a message
     POST /api/chats/<user_id>/taps         {"message_id": ..., "data": ...}: a button tap
+    POST /api/chats/<user_id>/keyboard     {"text": ...}: a press on a reply-keyboard button
+    POST /api/chats/<user_id>/locations    {"latitude": ..., "longitude": ...}: the user
+                                           shares a location (the request_location panel)
+    POST /api/chats/<user_id>/due-now      sandbox control: the user's next daily push is
+                                           due now; {"status", "message", "next_due"}, status
+                                           "done" or why not ("no_subscription", "paused",
+                                           "stopped")
     GET  /api/files/<file_id>              a photo the bot sent
     GET  /api/events                       text/event-stream of ChatEvents (JSON)
 """
@@ -22,6 +30,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -70,9 +80,28 @@ class SandboxUser:
     language_code: str | None = None
 
 
+@dataclass(frozen=True)
+class DueNowAnswer:
+    """What the "make my next delivery due now" control answers: ``done`` (the push is due
+    now), or why not (``no_subscription``, ``paused``, ``stopped``), for the user to read."""
+
+    status: str
+    message: str
+    next_due: str | None = None  # ISO 8601, UTC
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+DueNow = Callable[[int], Awaitable[DueNowAnswer]]
+
+
 class ChatWeb:
     """Serves the chat page for ``users`` against the local Bot API server ``tg``; a user
-    without a language of their own has an app in ``language_code``."""
+    without a language of their own has an app in ``language_code``. ``due_now``, when
+    given, backs the sandbox's "make my next delivery due now" control (the runner wires it
+    to the bot's subscriptions); without it the page does not offer the control."""
 
     def __init__(
         self,
@@ -80,10 +109,12 @@ class ChatWeb:
         users: list[SandboxUser],
         *,
         language_code: str = "ru",
+        due_now: DueNow | None = None,
     ) -> None:
         self.tg = tg
         self.users = {user.id: user for user in users}
         self.language_code = language_code
+        self.due_now = due_now
         self.url = ""
         self._queues: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self._runner: web.AppRunner | None = None
@@ -102,6 +133,9 @@ class ChatWeb:
         app.router.add_get("/api/chats/{user_id}", self._chat)
         app.router.add_post("/api/chats/{user_id}/messages", self._send)
         app.router.add_post("/api/chats/{user_id}/taps", self._tap)
+        app.router.add_post("/api/chats/{user_id}/keyboard", self._press)
+        app.router.add_post("/api/chats/{user_id}/locations", self._location)
+        app.router.add_post("/api/chats/{user_id}/due-now", self._due_now)
         app.router.add_get("/api/files/{file_id}", self._file)
         app.router.add_get("/api/events", self._events)
         return app
@@ -209,6 +243,7 @@ class ChatWeb:
                 ],
                 "commands": self._commands(),
                 "message_limit": MESSAGE_LIMIT,
+                "controls": {"due_now": self.due_now is not None},
             }
         )
 
@@ -222,7 +257,7 @@ class ChatWeb:
     async def _chat(self, request: web.Request) -> web.Response:
         user = self._user(request)
         messages = [m for (chat, _), m in sorted(self.tg.messages.items()) if chat == user.id]
-        return web.json_response({"messages": messages})
+        return web.json_response({"messages": messages, "input": self.tg.input_state(user.id)})
 
     @staticmethod
     async def _body(request: web.Request) -> dict[str, Any]:
@@ -256,6 +291,32 @@ class ChatWeb:
             raise web.HTTPConflict(text=str(error)) from None
         return web.json_response({"callback_query_id": query_id})
 
+    async def _press(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        text = (await self._body(request)).get("text")
+        if not isinstance(text, str) or not text:
+            raise web.HTTPBadRequest(text="text (the button's) is required")
+        try:
+            update_id = self.tg.press_reply_button(text, user_id=user.id)
+        except ValueError as error:
+            raise web.HTTPConflict(text=str(error)) from None
+        return web.json_response({"update_id": update_id})
+
+    async def _location(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        body = await self._body(request)
+        latitude = _coordinate(body.get("latitude"), 90.0, "latitude")
+        longitude = _coordinate(body.get("longitude"), 180.0, "longitude")
+        update_id = self.tg.send_location(latitude, longitude, user_id=user.id)
+        return web.json_response({"update_id": update_id})
+
+    async def _due_now(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        if self.due_now is None:
+            raise web.HTTPNotFound(text="this sandbox has no delivery control")
+        answer = await self.due_now(user.id)
+        return web.json_response(asdict(answer))  # an answer, not an error: always 200
+
     async def _file(self, request: web.Request) -> web.Response:
         upload = self.tg.files.get(request.match_info["file_id"])
         if upload is None:
@@ -265,3 +326,13 @@ class ChatWeb:
             content_type=image_type(upload.data) or "application/octet-stream",
             headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
         )
+
+
+def _coordinate(value: Any, bound: float, name: str) -> float:
+    """A latitude (bound 90) or longitude (bound 180) from the page, or a 400 saying why."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise web.HTTPBadRequest(text=f"{name} must be a number")
+    number = float(value)
+    if not math.isfinite(number) or not -bound <= number <= bound:
+        raise web.HTTPBadRequest(text=f"{name} must be between {-bound:g} and {bound:g}")
+    return number

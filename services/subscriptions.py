@@ -187,6 +187,16 @@ class SubscriptionService:
         log.info("push.stopped", reason=reason)
         return True
 
+    async def make_due_now(self, user_id: int) -> Subscription | None:
+        """The sandbox's control (never the bot's): an active subscription's next push is due
+        now, so the sender delivers it on its next round. Returns the subscription as it is
+        afterwards (None: there is none; paused or stopped: unchanged)."""
+        now = self._clock.utc_now()
+        async with self._sessionmaker() as session, session.begin():
+            await repo.make_due_now(session, user_id, now)
+            row = await repo.get_subscription(session, user_id)
+        return _view(row) if row is not None else None
+
     async def _write(self, current: Subscription, **values: object) -> Subscription:
         merged = {
             "sign": current.sign,

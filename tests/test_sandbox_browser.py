@@ -9,6 +9,7 @@ reason; in CI (CI=true) it is an error. The screenshot goes to tests/artifacts/.
 from __future__ import annotations
 
 import os
+import re
 import struct
 import zlib
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +24,9 @@ from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 
 from bot.i18n import Translator, load_core
@@ -164,8 +168,9 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     tg = sandbox.tg
     await open_chat(page, sandbox)
     await expect(page.locator("#user-select")).to_have_value(str(ALICE))
+    # The admin's start-up summary (a message nobody asked for) may already show as unread.
     await expect(page.locator("#user-select option")).to_have_text(
-        ["Alice", "Bob", "Olena", "João", "Admin (admin)"]
+        ["Alice", "Bob", "Olena", "João", re.compile(r"^Admin \(admin\)( • 1 new)?$")]
     )
 
     # The command menu comes from setMyCommands.
@@ -217,6 +222,7 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     await expect(page.locator(".message")).to_have_count(1)
     await expect(page.locator(".message.in .text")).to_have_text(summary.result["text"])
     await expect(page.locator("#role-note")).to_contain_text("an admin")
+    await expect(page.locator("#user-select option").nth(4)).to_have_text("Admin (admin)")  # read
     await send(page, "/regen")
     done = await tg.wait_for(
         lambda c: (
@@ -375,3 +381,143 @@ async def test_a_user_whose_app_is_in_ukrainian(page: Any, sandbox: Sandbox) -> 
     )
     await expect(page.locator("#command-menu .description").first).to_have_text(pt.get("cmd-start"))
     assert page.problems == []
+
+
+async def test_reply_keyboard_and_location_panel_in_chromium(page: Any, sandbox: Sandbox) -> None:
+    """A request_location reply keyboard (posted straight to the stand-in, as the /subscribe
+    flow's zone step will), its text buttons, the share-location panel, a push nobody asked
+    for, and the sandbox's "due now" control."""
+    tg = sandbox.tg
+    await open_chat(page, sandbox)
+    await expect(page.locator("#controls")).to_be_visible()
+    await expect(page.locator("#reply-keyboard")).to_be_hidden()
+    await expect(page.locator("#keyboard-toggle")).to_be_hidden()
+
+    # The "due now" control answers for Alice's subscription (she has none yet).
+    await page.locator("#due-now").click()
+    await expect(page.locator("#due-now-answer")).to_have_text(
+        "No subscription yet: send /subscribe first."
+    )
+
+    bot = bot_api(sandbox)
+    try:
+        asked = await bot.send_message(
+            ALICE,
+            "Where are you? Share your location or type a city.",
+            reply_markup=ReplyKeyboardMarkup(
+                keyboard=[
+                    [KeyboardButton(text="📍 Share my location", request_location=True)],
+                    [KeyboardButton(text="Moscow"), KeyboardButton(text="Type another city")],
+                ],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+                input_field_placeholder="City or location",
+            ),
+        )
+        keyboard = page.locator("#reply-keyboard")
+        await expect(keyboard).to_be_visible()
+        await expect(keyboard.locator(".reply-row")).to_have_count(2)
+        await expect(keyboard.locator(".reply-button")).to_have_text(
+            ["📍 Share my location", "Moscow", "Type another city"]
+        )
+        await expect(page.locator("#text")).to_have_attribute("placeholder", "City or location")
+        node = page.locator(f'.message.in[data-message-id="{asked.message_id}"]')
+        await expect(node.locator(".text")).to_have_text(
+            "Where are you? Share your location or type a city."
+        )
+        await expect(node.locator(".inline-button")).to_have_count(0)  # not on the message
+
+        # A text button sends its text; the one-time keyboard then hides behind ⌨.
+        await keyboard.locator(".reply-button", has_text="Moscow").click()
+        await expect(page.locator(".message.out .text").last).to_have_text("Moscow")
+        pressed = [
+            m for (c, _), m in tg.messages.items() if c == ALICE and m.get("text") == "Moscow"
+        ]
+        assert len(pressed) == 1
+        await expect(keyboard).to_be_hidden()
+        await expect(page.locator("#text")).to_have_attribute("placeholder", "Message")
+        await page.locator("#keyboard-toggle").click()
+        await expect(keyboard).to_be_visible()
+
+        # The location button opens the panel; out-of-range numbers are refused there.
+        await keyboard.locator(".reply-button", has_text="Share my location").click()
+        panel = page.locator("#location-panel")
+        await expect(panel).to_be_visible()
+        await expect(panel.locator(".place")).to_have_text(
+            [
+                "Moscow",
+                "Kyiv",
+                "New York",
+                "São Paulo",
+                "Yekaterinburg",
+                "Kathmandu",
+                "Los Angeles",
+                "Kiritimati",
+            ]
+        )
+        await page.set_viewport_size({"width": 380, "height": 800})  # a phone
+        await screenshot(page, "sandbox-location-panel-narrow.png")
+        await page.locator("#latitude").fill("95")
+        await page.locator("#longitude").fill("10")
+        await page.locator("#location-send").click()
+        await expect(page.locator("#location-error")).to_have_text(
+            "Latitude must be a number from -90 to 90."
+        )
+        await page.locator("#latitude").fill("-23.5505")
+        await page.locator("#longitude").fill("-46.6333")
+        await page.locator("#location-send").click()
+        await expect(panel).to_be_hidden()
+        await expect(page.locator(".message.out .location").last).to_have_text(
+            "📍 Location: -23.5505, -46.6333"
+        )
+        located = [
+            m["location"] for (c, _), m in tg.messages.items() if c == ALICE and "location" in m
+        ]
+        assert located == [{"latitude": -23.5505, "longitude": -46.6333}]
+
+        # A preset place is one click.
+        await page.locator("#keyboard-toggle").click()
+        await keyboard.locator(".reply-button", has_text="Share my location").click()
+        await panel.locator(".place", has_text="Kathmandu").click()
+        await expect(page.locator(".message.out .location").last).to_have_text(
+            "📍 Location: 27.7172, 85.3240"
+        )
+
+        # A message the bot sends on its own (the daily push) arrives in the open chat, and
+        # one to another user shows as unread next to their name.
+        push = await bot.send_message(ALICE, "🔔 Your horoscope for today: ♌ Leo")
+        await expect(
+            page.locator(f'.message.in[data-message-id="{push.message_id}"] .text')
+        ).to_have_text("🔔 Your horoscope for today: ♌ Leo")
+        await bot.send_message(1002, "🔔 Your horoscope for today: ♈ Aries")
+        await expect(page.locator("#user-select option", has_text="Bob")).to_have_text(
+            "Bob • 1 new"
+        )
+
+        # ReplyKeyboardRemove takes the keyboard and its ⌨ away.
+        await page.locator("#keyboard-toggle").click()
+        await expect(keyboard).to_be_visible()
+        await screenshot(page, "sandbox-reply-keyboard-narrow.png")
+        await bot.send_message(ALICE, "Thanks!", reply_markup=ReplyKeyboardRemove())
+        await expect(keyboard).to_be_hidden()
+        await expect(page.locator("#keyboard-toggle")).to_be_hidden()
+    finally:
+        await bot.session.close()
+
+    await page.set_viewport_size({"width": 760, "height": 1000})
+    await screenshot(page, "sandbox-push-wide.png")
+    assert page.problems == []
+
+
+@pytest.mark.skip(
+    reason=(
+        "TODO for the lead, once /subscribe and the sender are merged: Alice sends /subscribe, "
+        "taps a sign and 07:00, presses '📍 share location' and picks Yekaterinburg in the "
+        "panel; the confirmation names Asia/Yekaterinburg; '⏰ Make my next delivery due now' "
+        "answers 'due now'; the push (today's horoscope in Yekaterinburg's date, with its "
+        "buttons) arrives in the open chat with no action of hers; /stop answers; the control "
+        "then answers 'You unsubscribed', and no second push comes."
+    )
+)
+async def test_subscribe_push_arrives_stop_in_chromium(page: Any, sandbox: Sandbox) -> None:
+    raise AssertionError("not written yet: see the skip reason")

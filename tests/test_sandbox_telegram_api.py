@@ -27,9 +27,13 @@ from aiogram.types import (
     BotCommandScopeAllPrivateChats,
     BufferedInputFile,
     CallbackQuery,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
     Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 
 from sandbox.telegram_api import (
@@ -983,3 +987,248 @@ async def test_edit_message_media_replaces_the_photo_and_caption(
             chat_id=USER,
             message_id=text.message_id,
         )
+
+
+# ---------------------------------------------------------------- reply keyboards
+
+
+LOCATION_KEYBOARD = {
+    "keyboard": [["Moscow", "Kyiv"], [{"text": "📍 Share location", "request_location": True}]],
+    "resize_keyboard": True,
+    "one_time_keyboard": True,
+    "input_field_placeholder": "Type a city",
+}
+
+
+async def test_a_reply_keyboard_is_state_of_the_chat(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    events: list[ChatEvent] = []
+    tg.subscribe(events.append)
+    status, body = await call(
+        http, tg, "sendMessage", chat_id=USER, text="Where are you?", reply_markup=LOCATION_KEYBOARD
+    )
+    assert status == 200
+    # Only inline keyboards belong to a message: Telegram's Message carries no reply keyboard.
+    assert "reply_markup" not in body["result"]
+    current = tg.reply_keyboard(USER)
+    assert current is not None and current.message_id == body["result"]["message_id"]
+    assert current.markup == {
+        "keyboard": [
+            [{"text": "Moscow"}, {"text": "Kyiv"}],  # string buttons become objects
+            [{"text": "📍 Share location", "request_location": True}],
+        ],
+        "resize_keyboard": True,
+        "one_time_keyboard": True,
+        "input_field_placeholder": "Type a city",
+    }
+    assert current.texts == ["Moscow", "Kyiv", "📍 Share location"] and not current.hidden
+    assert current.requests_location
+    assert tg.reply_keyboard(2002) is None  # another chat has none
+
+    # Messages without a keyboard, or with an inline one, leave it in place.
+    await send(http, tg, "plain")
+    await send(http, tg, "pick", reply_markup=keyboard("a"))
+    assert tg.reply_keyboard(USER) == current
+    # A new keyboard replaces it; ReplyKeyboardRemove removes it.
+    await send(http, tg, "again", reply_markup={"keyboard": [["Yes", "No"]]})
+    replaced = tg.reply_keyboard(USER)
+    assert replaced is not None and replaced.texts == ["Yes", "No"]
+    await send(http, tg, "done", reply_markup={"remove_keyboard": True})
+    assert tg.reply_keyboard(USER) is None
+
+    shown = [e.data["reply_keyboard"] for e in events if e.kind == "keyboard"]
+    assert [k and k["keyboard"][0][0]["text"] for k in shown] == ["Moscow", "Yes", None]
+    assert shown[0]["hidden"] is False and shown[0]["message_id"] == current.message_id
+
+
+@pytest.mark.parametrize(
+    ("markup", "description"),
+    [
+        ("{not json", "can't parse reply keyboard markup JSON object"),
+        ([["a"]], "object expected as reply markup"),
+        ({"keyboard": "a"}, 'field "keyboard" must be of type Array'),
+        ({"keyboard": ["a"]}, 'field "keyboard" must be an Array of Arrays'),
+        (
+            {"keyboard": [[7]]},
+            "can't parse keyboard button: KeyboardButton must be a String or an Object",
+        ),
+        (
+            {"keyboard": [[{"request_location": True}]]},
+            "can't parse keyboard button: Can't find field \"text\"",
+        ),
+        (
+            {"keyboard": [[{"text": 7}]]},
+            'can\'t parse keyboard button: Field "text" must be of type String',
+        ),
+        (
+            {"keyboard": [[{"text": "a", "request_location": "yes"}]]},
+            'can\'t parse keyboard button: Field "request_location" must be of type Boolean',
+        ),
+        (
+            {"keyboard": [["a"]], "resize_keyboard": "yes"},
+            'field "resize_keyboard" must be of type Boolean',
+        ),
+        (
+            {"keyboard": [["a"]], "one_time_keyboard": 1},
+            'field "one_time_keyboard" must be of type Boolean',
+        ),
+        (
+            {"keyboard": [["a"]], "is_persistent": "true"},
+            'field "is_persistent" must be of type Boolean',
+        ),
+        (
+            {"keyboard": [["a"]], "input_field_placeholder": "x" * 65},
+            "input_field_placeholder must be at most 64 characters",
+        ),
+        (
+            {"keyboard": [["a"]], "input_field_placeholder": 5},
+            'field "input_field_placeholder" must be of type String',
+        ),
+        ({"remove_keyboard": "yes"}, 'field "remove_keyboard" must be of type Boolean'),
+        ({"force_reply": 1}, 'field "force_reply" must be of type Boolean'),
+        (
+            {"force_reply": True, "input_field_placeholder": "y" * 65},
+            "input_field_placeholder must be at most 64 characters",
+        ),
+        (
+            {"inline_keyboard": [[{"text": "a"}]]},
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+        ),
+    ],
+)
+async def test_malformed_reply_markup_is_a_400(
+    tg: FakeTelegram, http: aiohttp.ClientSession, markup: Any, description: str
+) -> None:
+    status, body = await call(http, tg, "sendMessage", chat_id=USER, text="t", reply_markup=markup)
+    assert (status, body["description"]) == (400, f"Bad Request: {description}")
+    assert tg.bot_messages() == [] and tg.reply_keyboard(USER) is None  # nothing sent
+
+
+async def test_what_telegram_accepts_at_the_edges(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    # A placeholder of exactly 64 characters is fine.
+    await send(
+        http, tg, "a", reply_markup={"keyboard": [["x"]], "input_field_placeholder": "p" * 64}
+    )
+    keyboard = tg.reply_keyboard(USER)
+    assert keyboard is not None and keyboard.markup["input_field_placeholder"] == "p" * 64
+    # Buttons with empty text are dropped, and a keyboard left empty is no keyboard at all: the
+    # message goes out and the chat keeps the keyboard it had.
+    await send(http, tg, "b", reply_markup={"keyboard": [[""], [{"text": ""}]]})
+    await send(http, tg, "c", reply_markup={"keyboard": []})
+    await send(http, tg, "d", reply_markup={"remove_keyboard": False})
+    assert tg.reply_keyboard(USER) == keyboard
+    # Request buttons exist in private chats only.
+    status, body = await call(
+        http, tg, "sendMessage", chat_id=-1001234, text="t", reply_markup=LOCATION_KEYBOARD
+    )
+    assert (status, body["description"]) == (
+        400,
+        "Bad Request: location can be requested in private chats only",
+    )
+    contact = {"keyboard": [[{"text": "☎", "request_contact": True}]]}
+    status, body = await call(http, tg, "sendMessage", chat_id=-5, text="t", reply_markup=contact)
+    assert body["description"] == "Bad Request: phone number can be requested in private chats only"
+    # A plain keyboard is fine in a group.
+    status, _ = await call(
+        http, tg, "sendMessage", chat_id=-5, text="t", reply_markup={"keyboard": [["ok"]]}
+    )
+    assert status == 200
+
+
+async def test_edits_take_inline_keyboards_only_and_keyboard_messages_stay_as_sent(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    inline_id = await send(http, tg, "pick", reply_markup=keyboard("a"))
+    for method, extra in (("editMessageText", {"text": "new"}), ("editMessageReplyMarkup", {})):
+        for markup in (LOCATION_KEYBOARD, {"remove_keyboard": True}, {"force_reply": True}):
+            status, body = await call(
+                http, tg, method, chat_id=USER, message_id=inline_id, reply_markup=markup, **extra
+            )
+            assert (status, body["description"]) == (400, "Bad Request: inline keyboard expected")
+    # A message sent with a reply keyboard, a removal or a force-reply can't be edited at all.
+    for markup in (LOCATION_KEYBOARD, {"remove_keyboard": True}, {"force_reply": True}):
+        message_id = await send(http, tg, "sent", reply_markup=markup)
+        status, body = await call(
+            http, tg, "editMessageText", chat_id=USER, message_id=message_id, text="other"
+        )
+        assert (status, body["description"]) == (400, "Bad Request: message can't be edited")
+        status, body = await call(
+            http,
+            tg,
+            "editMessageReplyMarkup",
+            chat_id=USER,
+            message_id=message_id,
+            reply_markup=keyboard("b"),
+        )
+        assert (status, body["description"]) == (400, "Bad Request: message can't be edited")
+        assert tg.messages[(USER, message_id)]["text"] == "sent"
+    # It can still be deleted.
+    status, _ = await call(http, tg, "deleteMessage", chat_id=USER, message_id=message_id)
+    assert status == 200
+
+
+async def test_pressing_a_one_time_keyboard_hides_it(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    await send(http, tg, "Where?", reply_markup=LOCATION_KEYBOARD)
+    with pytest.raises(ValueError, match="no reply button 'Paris'"):
+        tg.press_reply_button("Paris")
+    with pytest.raises(ValueError, match="use send_location"):
+        tg.press_reply_button("📍 Share location")
+    with pytest.raises(ValueError, match="no reply button"):
+        tg.press_reply_button("Kyiv", user_id=2002)  # that chat has no keyboard
+
+    update_id = tg.press_reply_button("Kyiv")
+    _, body = await call(http, tg, "getUpdates")
+    update = next(u for u in body["result"] if u["update_id"] == update_id)
+    assert update["message"]["text"] == "Kyiv" and update["message"]["from"]["id"] == USER
+    keyboard = tg.reply_keyboard(USER)
+    assert keyboard is not None and keyboard.hidden  # one-time: hidden, still there
+
+    # A keyboard that is not one-time stays shown after a press.
+    await send(http, tg, "Sure?", reply_markup={"keyboard": [["Yes", "No"]]})
+    tg.press_reply_button("Yes")
+    kept = tg.reply_keyboard(USER)
+    assert kept is not None and not kept.hidden
+
+
+async def test_a_shared_location_is_a_message_the_bot_receives(tg: FakeTelegram, bot: Bot) -> None:
+    await bot.send_message(
+        USER,
+        "Share your location",
+        reply_markup=ReplyKeyboardMarkup(
+            keyboard=[[KeyboardButton(text="📍 Share location", request_location=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        ),
+    )
+    update_id = tg.send_location(27.7172, 85.324, language_code="en")
+    updates = await bot.get_updates(offset=update_id)
+    message = updates[0].message
+    assert message is not None and message.location is not None
+    assert (message.location.latitude, message.location.longitude) == (27.7172, 85.324)
+    assert message.text is None and message.from_user is not None
+    assert message.from_user.language_code == "en"
+    keyboard = tg.reply_keyboard(USER)
+    assert keyboard is not None and keyboard.hidden  # the button's press hid the one-time keyboard
+
+    # aiogram's ReplyKeyboardRemove and ForceReply are understood too.
+    await bot.send_message(
+        USER, "Thanks", reply_markup=ForceReply(input_field_placeholder="Your city")
+    )
+    assert tg.force_reply(USER) == {
+        "message_id": ANY,
+        "input_field_placeholder": "Your city",
+    }
+    await bot.send_message(USER, "Bye", reply_markup=ReplyKeyboardRemove())
+    assert tg.reply_keyboard(USER) is None
+    tg.send_text("Kyiv")  # the user's answer ends the force-reply
+    assert tg.force_reply(USER) is None
+    assert tg.input_state(USER) == {"reply_keyboard": None, "force_reply": None}
+
+    for latitude, longitude in ((90.5, 0), (-91, 0), (0, 180.01), (0, -181), (float("nan"), 0)):
+        with pytest.raises(ValueError, match="must be within"):
+            tg.send_location(latitude, longitude)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sandbox.config import (
     SANDBOX_ADMIN_ID,
@@ -19,10 +21,12 @@ from sandbox.config import (
     bot_token_configured,
     load_sandbox_settings,
 )
-from sandbox.runner import sandbox_users
+from sandbox.runner import make_due_now, sandbox_users
 from sandbox.telegram_api import FakeTelegram
 from sandbox.web import ChatWeb, SandboxUser, image_type
 from services.config import SettingsError, load_settings
+from services.subscriptions import SubscriptionService
+from tests.conftest import fixed_clock
 
 ALICE = SandboxUser(1001, "Alice", "alice")
 ADMIN = SandboxUser(42, "Admin", "admin", is_admin=True)
@@ -154,6 +158,17 @@ async def test_a_message_and_a_tap_become_updates_and_events(
         ("api/chats/1001/messages", ["not", "an", "object"], 400),
         ("api/chats/1001/taps", {"message_id": "1", "data": "x"}, 400),
         ("api/chats/1001/taps", {"message_id": 77, "data": "x"}, 409),
+        ("api/chats/1001/keyboard", {"text": "Kyiv"}, 409),  # no keyboard in the chat
+        ("api/chats/1001/keyboard", {"text": 5}, 400),
+        ("api/chats/1001/locations", {"latitude": 91, "longitude": 0}, 400),
+        ("api/chats/1001/locations", {"latitude": -90.5, "longitude": 0}, 400),
+        ("api/chats/1001/locations", {"latitude": 0, "longitude": 180.5}, 400),
+        ("api/chats/1001/locations", {"latitude": 0, "longitude": -181}, 400),
+        ("api/chats/1001/locations", {"latitude": "55.7", "longitude": 37.6}, 400),
+        ("api/chats/1001/locations", {"latitude": True, "longitude": 37.6}, 400),
+        ("api/chats/1001/locations", {"latitude": 55.7}, 400),
+        ("api/chats/999/locations", {"latitude": 55.7, "longitude": 37.6}, 404),
+        ("api/chats/1001/due-now", {}, 404),  # a ChatWeb without the control
     ],
 )
 async def test_bad_requests_are_refused(
@@ -300,3 +315,146 @@ def test_bot_token_configured_reads_env_and_dotenv(
     assert bot_token_configured()
     monkeypatch.setenv("BOT_TOKEN", " ")
     assert not bot_token_configured()  # the environment wins over .env
+
+
+async def read_event(stream: aiohttp.ClientResponse, kind: str) -> dict[str, Any]:
+    """The next event of ``kind`` on an open /api/events stream."""
+    async with asyncio.timeout(10):
+        while True:
+            line = await stream.content.readline()
+            if line.startswith(b"data: "):
+                event: dict[str, Any] = json.loads(line[6:])
+                if event["kind"] == kind:
+                    return event
+
+
+async def test_reply_keyboard_press_and_shared_location(
+    served: tuple[FakeTelegram, ChatWeb], http: aiohttp.ClientSession
+) -> None:
+    tg, web = served
+    markup = {
+        "keyboard": [[{"text": "📍 Share location", "request_location": True}], ["Type a city"]],
+        "one_time_keyboard": True,
+        "resize_keyboard": True,
+    }
+    async with http.get(f"{web.url}api/events") as stream:
+        sent = await bot_call(
+            http, tg, "sendMessage", chat_id=1001, text="Your zone?", reply_markup=markup
+        )
+        event = await read_event(stream, "keyboard")
+        assert event["chat_id"] == 1001
+        assert event["data"]["reply_keyboard"]["keyboard"][0][0] == {
+            "text": "📍 Share location",
+            "request_location": True,
+        }
+        # The chat's state carries the keyboard for a page that opens later.
+        async with http.get(f"{web.url}api/chats/1001") as response:
+            chat = await response.json()
+        assert chat["input"]["reply_keyboard"]["message_id"] == sent["result"]["message_id"]
+        assert chat["input"]["reply_keyboard"]["hidden"] is False
+
+        # The location panel sends a location message; the one-time keyboard hides.
+        where = {"latitude": 56.8389, "longitude": 60.6057}
+        async with http.post(f"{web.url}api/chats/1001/locations", json=where) as response:
+            assert response.status == 200
+            update_id = (await response.json())["update_id"]
+        event = await read_event(stream, "message")
+        assert event["data"]["location"] == where
+        event = await read_event(stream, "keyboard")
+        assert event["data"]["reply_keyboard"]["hidden"] is True
+
+    (update,) = (await bot_call(http, tg, "getUpdates", offset=update_id))["result"]
+    assert update["message"]["location"] == where
+    assert update["message"]["from"]["id"] == 1001 and "text" not in update["message"]
+
+    # A text button sends its text; a press on a button the keyboard lacks is refused.
+    await bot_call(
+        http, tg, "sendMessage", chat_id=1001, text="Again?", reply_markup={"keyboard": [["Yes"]]}
+    )
+    async with http.post(f"{web.url}api/chats/1001/keyboard", json={"text": "Yes"}) as response:
+        assert response.status == 200
+        update_id = (await response.json())["update_id"]
+    (update,) = (await bot_call(http, tg, "getUpdates", offset=update_id))["result"]
+    assert update["message"]["text"] == "Yes"
+    async with http.post(f"{web.url}api/chats/1001/keyboard", json={"text": "No"}) as response:
+        assert response.status == 409
+        assert "no reply button 'No'" in await response.text()
+
+
+async def test_a_message_the_bot_sends_on_its_own_is_streamed(
+    served: tuple[FakeTelegram, ChatWeb], http: aiohttp.ClientSession
+) -> None:
+    """The daily push is a sendMessage nobody asked for: the page hears of it like any other."""
+    tg, web = served
+    async with http.get(f"{web.url}api/events") as stream:
+        await bot_call(http, tg, "sendMessage", chat_id=1001, text="☀️ Your horoscope for today")
+        event = await read_event(stream, "message")
+    assert (event["chat_id"], event["data"]["text"]) == (1001, "☀️ Your horoscope for today")
+    assert event["data"]["from"]["id"] == tg.bot_id
+
+
+def utc(instant: datetime) -> datetime:
+    """SQLite hands a stored instant back without its zone (UTC)."""
+    return instant.replace(tzinfo=instant.tzinfo or UTC)
+
+
+@pytest.mark.date_sensitive
+async def test_make_my_next_delivery_due_now(
+    sessionmaker: async_sessionmaker[AsyncSession], http: aiohttp.ClientSession
+) -> None:
+    clock = fixed_clock()
+    subscriptions = SubscriptionService(sessionmaker, clock)
+    bob = SandboxUser(1002, "Bob", "bob")
+    async with FakeTelegram(SANDBOX_TOKEN) as tg:
+        web = ChatWeb(
+            tg,
+            [ALICE, bob, ADMIN],
+            language_code="en",
+            due_now=lambda user_id: make_due_now(subscriptions, user_id),
+        )
+        await web.start(port=0)
+        try:
+            async with http.get(f"{web.url}api/state") as response:
+                assert (await response.json())["controls"] == {"due_now": True}
+
+            async def due_now(user_id: int) -> tuple[int, dict[str, Any]]:
+                async with http.post(f"{web.url}api/chats/{user_id}/due-now") as response:
+                    return response.status, await response.json()
+
+            # No subscription: the control says to subscribe first, and nothing is written.
+            status, answer = await due_now(1001)
+            assert (status, answer["status"], answer["next_due"]) == (200, "no_subscription", None)
+            assert "/subscribe" in answer["message"]
+            assert await subscriptions.get(1001) is None
+
+            subscribed = await subscriptions.subscribe(
+                1001, "leo", time(7, 30), "Asia/Yekaterinburg"
+            )
+            assert subscribed.next_due is not None and utc(subscribed.next_due) > clock.utc_now()
+            status, answer = await due_now(1001)
+            assert (status, answer["status"]) == (200, "done")
+            now = await subscriptions.get(1001)
+            assert now is not None and now.next_due is not None
+            assert utc(now.next_due) == clock.utc_now()
+            assert answer["next_due"] == clock.utc_now().isoformat()
+            assert (now.sign, now.push_time, now.timezone, now.state) == (
+                "leo",
+                time(7, 30),
+                "Asia/Yekaterinburg",
+                "active",
+            )
+
+            # Paused or stopped: left alone, and the answer says why.
+            await subscriptions.subscribe(1002, "aries", time(8, 0), "Europe/Kyiv")
+            paused = await subscriptions.pause(1002, 3)
+            assert paused is not None
+            status, answer = await due_now(1002)
+            assert (status, answer["status"]) == (200, "paused")
+            assert await subscriptions.get(1002) == paused
+            await subscriptions.stop(1002)
+            status, answer = await due_now(1002)
+            assert (status, answer["status"]) == (200, "stopped")
+            stopped = await subscriptions.get(1002)
+            assert stopped is not None and stopped.next_due is None
+        finally:
+            await web.stop()

@@ -14,7 +14,23 @@
     nodes: new Map(), // message_id -> element, for the chat on screen
     loading: false,
     buffered: [],
+    input: { reply_keyboard: null, force_reply: null }, // the chat's reply keyboard
+    keyboardOpen: true, // the user's own show/hide of it
+    unread: new Map(), // user id -> bot messages that arrived while another chat was open
+    controls: {},
   };
+  // The location panel's presets: a few cities in zones worth trying (half-hour and
+  // quarter-hour offsets, both hemispheres, the date line).
+  const PLACES = [
+    ["Moscow", 55.7558, 37.6173],
+    ["Kyiv", 50.4501, 30.5234],
+    ["New York", 40.7128, -74.006],
+    ["São Paulo", -23.5505, -46.6333],
+    ["Yekaterinburg", 56.8389, 60.6057],
+    ["Kathmandu", 27.7172, 85.324],
+    ["Los Angeles", 34.0522, -118.2437],
+    ["Kiritimati", 1.8721, -157.4278],
+  ];
   const $ = (id) => document.getElementById(id);
   const chat = $("chat");
   let typingTimer = null;
@@ -30,7 +46,14 @@
     };
     const response = await fetch(path, options);
     if (!response.ok) {
-      throw new Error((await response.text()) || response.statusText);
+      const text = await response.text();
+      let message = text || response.statusText;
+      try {
+        message = JSON.parse(text).message || message; // the controls answer in JSON
+      } catch (error) {
+        // plain text
+      }
+      throw new Error(message);
     }
     return response.json();
   }
@@ -166,6 +189,13 @@
       image.src = "/api/files/" + encodeURIComponent(message.photo[message.photo.length - 1].file_id);
       bubble.appendChild(image);
     }
+    if (message.location) {
+      const place = document.createElement("div");
+      place.className = "location";
+      const { latitude, longitude } = message.location;
+      place.textContent = `📍 Location: ${Number(latitude).toFixed(4)}, ${Number(longitude).toFixed(4)}`;
+      bubble.appendChild(place);
+    }
     const isText = typeof message.text === "string";
     const text = isText ? message.text : message.caption;
     if (typeof text === "string" && text) {
@@ -207,6 +237,180 @@
     if (old) old.remove();
     state.nodes.delete(messageId);
     $("empty").hidden = state.nodes.size > 0;
+  }
+
+  // ------------------------------------------------------------------ reply keyboard
+
+  // The chat's reply keyboard is state of the chat (the server's), shown under the composer
+  // until the bot removes or replaces it; a one-time keyboard hides after a press, and the
+  // ⌨ button shows it again, as in Telegram's apps.
+  function setInput(input, fresh) {
+    const before = state.input.reply_keyboard;
+    state.input = input || { reply_keyboard: null, force_reply: null };
+    const keyboard = state.input.reply_keyboard;
+    if (fresh || !before || !keyboard || before.message_id !== keyboard.message_id) {
+      state.keyboardOpen = Boolean(keyboard && !keyboard.hidden);
+    } else if (keyboard.hidden && !before.hidden) {
+      state.keyboardOpen = false; // a one-time keyboard after its press
+    }
+    renderInput();
+  }
+
+  function renderInput() {
+    const keyboard = state.input.reply_keyboard;
+    const area = $("reply-keyboard");
+    const toggle = $("keyboard-toggle");
+    area.replaceChildren();
+    toggle.hidden = !keyboard;
+    const open = Boolean(keyboard) && state.keyboardOpen;
+    area.hidden = !open || !$("location-panel").hidden; // the panel takes its place
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.classList.toggle("active", open);
+    if (keyboard) {
+      area.classList.toggle("tall", !keyboard.resize_keyboard);
+      for (const row of keyboard.keyboard || []) {
+        const line = document.createElement("div");
+        line.className = "reply-row";
+        for (const button of row) {
+          const element = document.createElement("button");
+          element.type = "button";
+          element.className = "reply-button";
+          element.textContent = String(button.text);
+          if (button.request_location) element.classList.add("requests-location");
+          element.addEventListener("click", () => pressReply(button));
+          line.appendChild(element);
+        }
+        area.appendChild(line);
+      }
+    }
+    const force = state.input.force_reply;
+    const placeholder = (open && keyboard.input_field_placeholder) ||
+      (force && force.input_field_placeholder) || "Message";
+    $("text").placeholder = placeholder;
+  }
+
+  async function pressReply(button) {
+    if (button.request_location) {
+      openLocationPanel();
+      return;
+    }
+    if (button.request_contact) {
+      toast("The sandbox has no phone number to share.", true);
+      return;
+    }
+    try {
+      await api(`/api/chats/${state.userId}/keyboard`, { text: button.text });
+      pressed();
+    } catch (error) {
+      toast(String(error.message || error), true);
+    }
+  }
+
+  // A press on a one-time keyboard hides it, also when the user had shown it again.
+  function pressed() {
+    const keyboard = state.input.reply_keyboard;
+    if (keyboard && keyboard.one_time_keyboard) {
+      state.keyboardOpen = false;
+      renderInput();
+    }
+  }
+
+  function openLocationPanel() {
+    toggleMenu(false);
+    $("location-error").hidden = true;
+    $("location-panel").hidden = false;
+    renderInput();
+    $("latitude").focus();
+  }
+
+  function closeLocationPanel() {
+    $("location-panel").hidden = true;
+    renderInput();
+  }
+
+  function coordinate(id, bound, name) {
+    const raw = $(id).value.trim();
+    const value = Number(raw);
+    if (raw === "" || !Number.isFinite(value) || value < -bound || value > bound) {
+      throw new Error(`${name} must be a number from ${-bound} to ${bound}.`);
+    }
+    return value;
+  }
+
+  async function shareLocation(latitude, longitude) {
+    try {
+      await api(`/api/chats/${state.userId}/locations`, { latitude, longitude });
+      closeLocationPanel();
+      pressed();
+    } catch (error) {
+      const box = $("location-error");
+      box.textContent = String(error.message || error);
+      box.hidden = false;
+    }
+  }
+
+  function setupLocationPanel() {
+    const places = $("places");
+    for (const [name, latitude, longitude] of PLACES) {
+      const place = document.createElement("button");
+      place.type = "button";
+      place.className = "place";
+      place.textContent = name;
+      place.title = `${latitude}, ${longitude}`;
+      place.addEventListener("click", () => shareLocation(latitude, longitude));
+      places.appendChild(place);
+    }
+    $("location-cancel").addEventListener("click", closeLocationPanel);
+    $("location-panel").addEventListener("submit", (event) => {
+      event.preventDefault();
+      let latitude;
+      let longitude;
+      try {
+        latitude = coordinate("latitude", 90, "Latitude");
+        longitude = coordinate("longitude", 180, "Longitude");
+      } catch (error) {
+        $("location-error").textContent = error.message;
+        $("location-error").hidden = false;
+        return;
+      }
+      shareLocation(latitude, longitude);
+    });
+  }
+
+  // ------------------------------------------------------------------ sandbox controls
+
+  // The answer stays next to the button (until another user is picked), in place of its hint.
+  function showDueNowAnswer(text, status) {
+    const answer = $("due-now-answer");
+    answer.textContent = text || "";
+    answer.hidden = !text;
+    answer.dataset.status = status || "";
+    document.querySelector(".control-hint").hidden = Boolean(text);
+  }
+
+  async function makeDueNow() {
+    const button = $("due-now");
+    button.disabled = true;
+    try {
+      const answer = await api(`/api/chats/${state.userId}/due-now`, {});
+      showDueNowAnswer(answer.message, answer.status);
+    } catch (error) {
+      showDueNowAnswer(String(error.message || error), "error");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // A bot message in another user's chat (a push arrives for everyone) shows as a count
+  // next to that user's name.
+  function renderUnread() {
+    for (const option of $("user-select").options) {
+      const user = state.users.find((u) => String(u.id) === option.value);
+      if (!user) continue;
+      const count = state.unread.get(user.id) || 0;
+      const name = user.is_admin ? `${user.first_name} (admin)` : user.first_name;
+      option.textContent = count ? `${name} • ${count} new` : name;
+    }
   }
 
   function toast(text, alert) {
@@ -308,11 +512,12 @@
     state.loading = true;
     state.buffered = [];
     try {
-      const { messages } = await api(`/api/chats/${state.userId}`);
+      const { messages, input } = await api(`/api/chats/${state.userId}`);
       chat.querySelectorAll(".message").forEach((node) => node.remove());
       state.nodes.clear();
       $("empty").hidden = messages.length > 0;
       messages.forEach(upsert);
+      setInput(input, true);
     } finally {
       state.loading = false;
       const late = state.buffered;
@@ -323,6 +528,10 @@
 
   function selectUser(userId) {
     state.userId = userId;
+    state.unread.delete(userId);
+    renderUnread();
+    showDueNowAnswer("");
+    closeLocationPanel();
     window.localStorage.setItem("sandbox-user", String(userId));
     const user = currentUser();
     const app = user && user.language_code ? `, Telegram app in "${user.language_code}"` : "";
@@ -349,12 +558,22 @@
       applyProfiles(data.users || {});
       return;
     }
-    if (event.chat_id !== state.userId) return;
+    if (event.chat_id !== state.userId) {
+      const other = state.users.some((u) => u.id === event.chat_id);
+      if (other && event.kind === "message" && data.from && state.bot &&
+          data.from.id === state.bot.id) {
+        state.unread.set(event.chat_id, (state.unread.get(event.chat_id) || 0) + 1);
+        renderUnread();
+      }
+      return;
+    }
     if (event.kind === "message" || event.kind === "edit") {
       if (data.from && state.bot && data.from.id === state.bot.id) setTyping(false);
       upsert(data);
     } else if (event.kind === "delete") {
       remove(data.message_id);
+    } else if (event.kind === "keyboard") {
+      setInput(data, false);
     } else if (event.kind === "chat_action") {
       setTyping(true);
     } else if (event.kind === "callback_answer") {
@@ -378,6 +597,14 @@
     state.bot = info.bot;
     state.users = info.users;
     $("bot-name").textContent = info.bot.first_name;
+    state.controls = info.controls || {};
+    $("controls").hidden = !state.controls.due_now;
+    $("due-now").addEventListener("click", makeDueNow);
+    $("keyboard-toggle").addEventListener("click", () => {
+      state.keyboardOpen = !state.keyboardOpen;
+      renderInput();
+    });
+    setupLocationPanel();
     document.title = `${info.bot.first_name} — sandbox`;
     const picker = $("user-select");
     for (const user of info.users) {

@@ -33,6 +33,8 @@ Deliberate simplifications:
   that does not start a supported entity is rejected, where real Telegram
   would keep it literally, and ``<a>`` needs ``href``.  Markdown parse modes
   are accepted but the text is stored literally.
+* ``input_field_placeholder`` longer than 64 characters is refused (Telegram documents
+  1-64 characters; the description is the stand-in's own).
 * Updates are never pushed to a webhook; they wait in the queue
   (see ``pending_update_count`` in getWebhookInfo).
 * Flood control is off unless a :class:`RateLimit` is given: then each chat has a token
@@ -41,7 +43,7 @@ Deliberate simplifications:
 
 Observers (the sandbox's web chat) subscribe with :meth:`FakeTelegram.subscribe` and are
 called synchronously with a :class:`ChatEvent` for every message stored, edited or deleted,
-every callback answer, chat action and command-list change.
+every callback answer, chat action, reply-keyboard and command-list change.
 
 The package, one module per concern:
 
@@ -49,12 +51,16 @@ The package, one module per concern:
 * ``errors`` - :class:`ApiError` and the descriptions Telegram answers with;
 * ``records`` - :class:`ApiCall`, :class:`ChatEvent`, :class:`RateLimit`, ... and
   ``api_method``, the decorator that makes a handler a Bot API method;
-* ``params`` - decoding form values and the checks methods share (ids, texts, keyboards);
+* ``params`` - decoding form values and the checks methods share (ids, texts, the four
+  kinds of ``reply_markup``, with Telegram's 400 descriptions);
+* ``keyboards`` - a chat's reply keyboard and force-reply (state of the chat, not of a
+  message) and the rule that a message sent with one can't be edited;
 * ``state`` - users, chats, messages, the update queue, the record of calls, waiting;
 * ``server`` - the aiohttp application: routing, faults, flood control, recording;
 * one module per family of methods, each one class: ``bot`` (getMe, close, logOut),
   ``updates`` (getUpdates, webhooks), ``commands`` (the bot's settings), ``messages``
-  (send, edit, delete, photos, chat actions), ``callbacks`` (taps and their answers);
+  (send, edit, delete, photos, chat actions; a user's text, location and reply-button
+  press), ``callbacks`` (taps and their answers);
 * ``fake`` - :class:`FakeTelegram`, the families put together.
 
 A new family of methods is a new module with a subclass of ``state.State`` whose handlers
@@ -71,6 +77,7 @@ from sandbox.telegram_api.html import (
     parse_html,
     utf16_len,
 )
+from sandbox.telegram_api.keyboards import ReplyKeyboard
 from sandbox.telegram_api.params import MESSAGE_LIMIT
 from sandbox.telegram_api.records import ApiCall, ChatEvent, RateLimit, UploadedFile
 
@@ -85,6 +92,7 @@ __all__ = [
     "FormattedText",
     "HTMLParseError",
     "RateLimit",
+    "ReplyKeyboard",
     "TelegramHTMLParser",
     "UploadedFile",
     "parse_html",

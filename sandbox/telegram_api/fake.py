@@ -34,7 +34,12 @@ class FakeTelegram(
       language: :meth:`calls_by_language`.
 
     Users: :meth:`user` (their app language goes in every update's ``from``),
-    :meth:`set_app_language`, :meth:`send_text`, :meth:`tap`.
+    :meth:`set_app_language`, :meth:`send_text`, :meth:`tap`, :meth:`send_location`,
+    :meth:`press_reply_button`.
+
+    Reply keyboards are state of the chat: :meth:`reply_keyboard` (a
+    :class:`~sandbox.telegram_api.keyboards.ReplyKeyboard` or None), :meth:`force_reply`,
+    :meth:`input_state` (both, JSON-ready, as the web chat shows them).
 
     Knobs: ``blocked_users``, :meth:`fail_next`, ``strict_html``, ``rate_limit``
     (a :class:`RateLimit`, off by default), ``clock`` (drives ``ApiCall.at``, the 15 s

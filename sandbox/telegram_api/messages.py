@@ -1,11 +1,14 @@
-"""Messages: what a user writes (:meth:`MessagesMethods.send_text`) and what the bot sends,
-edits and deletes (sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage,
-sendChatAction, sendPhoto, editMessageMedia)."""
+"""Messages: what a user writes (:meth:`MessagesMethods.send_text`, a shared location with
+:meth:`~MessagesMethods.send_location`, a reply-keyboard press with
+:meth:`~MessagesMethods.press_reply_button`) and what the bot sends, edits and deletes
+(sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage, sendChatAction,
+sendPhoto, editMessageMedia)."""
 
 from __future__ import annotations
 
 import copy
 import itertools
+import math
 import re
 import time
 from typing import Any
@@ -13,9 +16,9 @@ from typing import Any
 from sandbox.telegram_api import params as p
 from sandbox.telegram_api.errors import NOT_MODIFIED, bad
 from sandbox.telegram_api.html import utf16_len
+from sandbox.telegram_api.keyboards import KeyboardState
 from sandbox.telegram_api.params import CAPTION_LIMIT, MESSAGE_LIMIT
 from sandbox.telegram_api.records import Files, Params, UploadedFile, api_method
-from sandbox.telegram_api.state import State
 
 BOT_COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{1,32})?(?=\s|$)")
 CHAT_ACTIONS = frozenset(
@@ -25,7 +28,7 @@ CHAT_ACTIONS = frozenset(
 )
 
 
-class MessagesMethods(State):
+class MessagesMethods(KeyboardState):
     def init_state(self) -> None:
         self.files: dict[str, UploadedFile] = {}
         self._file_ids = itertools.count(1)
@@ -42,21 +45,83 @@ class MessagesMethods(State):
 
         ``from`` carries the user's app language: ``language_code`` when given (it stays the
         user's), else the one the user has (``ru`` for a new user; see :meth:`user`)."""
+        content: dict[str, Any] = {"text": text}
+        command = BOT_COMMAND_RE.match(text)
+        if command:
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command.group())}
+            ]
+        return self._user_message(user_id, chat_id, language_code, content, pressed=None)
+
+    def send_location(
+        self,
+        latitude: float,
+        longitude: float,
+        *,
+        user_id: int = 1001,
+        chat_id: int | None = None,
+        language_code: str | None = None,
+    ) -> int:
+        """Queue a message with a ``location`` from a user, as the app sends one (the
+        attachment menu, or a ``request_location`` button: when the chat's keyboard has one,
+        this is its press, which hides a one-time keyboard). Returns update_id.
+
+        Raises ValueError for a latitude outside -90..90 or a longitude outside -180..180."""
+        latitude, longitude = float(latitude), float(longitude)
+        if not (math.isfinite(latitude) and -90.0 <= latitude <= 90.0):
+            raise ValueError(f"latitude must be within -90..90, not {latitude}")
+        if not (math.isfinite(longitude) and -180.0 <= longitude <= 180.0):
+            raise ValueError(f"longitude must be within -180..180, not {longitude}")
+        target = user_id if chat_id is None else chat_id
+        keyboard = self._keyboards.get(target)
+        pressed = None
+        if keyboard is not None:  # shown, or hidden and shown again by the user
+            pressed = next((b for b in keyboard.buttons if b.get("request_location")), None)
+        content = {"location": {"latitude": latitude, "longitude": longitude}}
+        return self._user_message(user_id, chat_id, language_code, content, pressed=pressed)
+
+    def press_reply_button(
+        self, text: str, *, user_id: int = 1001, chat_id: int | None = None
+    ) -> int:
+        """Queue the message a press on the chat's reply-keyboard button ``text`` sends: its
+        text (a one-time keyboard then hides). Returns update_id. A ``request_location``
+        button sends a location instead: use :meth:`send_location`.
+
+        Raises ValueError when the chat's keyboard (shown or hidden) has no such text button,
+        as only such a press is possible in a real app."""
+        target = user_id if chat_id is None else chat_id
+        keyboard = self._keyboards.get(target)
+        button = keyboard.button(text) if keyboard is not None else None
+        if keyboard is None or button is None:
+            offered = keyboard.texts if keyboard is not None else []
+            raise ValueError(f"chat {target} has no reply button {text!r}; it offers {offered}")
+        if button.get("request_location") or button.get("request_contact"):
+            raise ValueError(
+                f"the button {text!r} requests a location or contact: use send_location"
+            )
+        content: dict[str, Any] = {"text": text}
+        return self._user_message(user_id, chat_id, None, content, pressed=button)
+
+    def _user_message(
+        self,
+        user_id: int,
+        chat_id: int | None,
+        language_code: str | None,
+        content: dict[str, Any],
+        *,
+        pressed: dict[str, Any] | None,
+    ) -> int:
         chat_id = user_id if chat_id is None else chat_id
         message: dict[str, Any] = {
             "message_id": self._new_message_id(chat_id),
             "from": dict(self.user(user_id, language_code=language_code)),
             "chat": self.chat(chat_id),
             "date": int(time.time()),
-            "text": text,
+            **content,
         }
-        command = BOT_COMMAND_RE.match(text)
-        if command:
-            message["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": utf16_len(command.group())}
-            ]
         self.messages[(chat_id, message["message_id"])] = message
         self._emit("message", chat_id, message)
+        self._user_wrote(chat_id, pressed)
         return self.push_update({"message": copy.deepcopy(message)})
 
     @api_method("sendMessage")
@@ -70,11 +135,13 @@ class MessagesMethods(State):
             too_long="message is too long",
             allow_empty=False,
         )
-        markup = p.inline_markup(params.get("reply_markup"))
+        markup = p.reply_markup(params.get("reply_markup"), chat_id=chat_id)
         self._check_not_blocked(chat_id)
         message = self._new_bot_message(chat_id)
-        self._fill(message, formatted, markup, "text")
-        return self._store(message, str(params.get("text")))
+        self._fill(message, formatted, markup.inline if markup else None, "text")
+        stored = self._store(message, str(params.get("text")))
+        self._apply_markup(message, markup)
+        return stored
 
     @api_method("editMessageText")
     async def _edit_message_text(self, params: Params, files: Files) -> dict[str, Any]:
@@ -86,8 +153,9 @@ class MessagesMethods(State):
             too_long="message is too long",
             allow_empty=False,
         )
-        markup = p.inline_markup(params.get("reply_markup"))
-        _, current = self._stored_message(params)
+        markup = self._edit_markup(params)
+        key, current = self._stored_message(params)
+        self._check_editable(key)
         if "text" not in current:
             raise bad("there is no text in the message to edit")
         if (
@@ -103,8 +171,9 @@ class MessagesMethods(State):
 
     @api_method("editMessageReplyMarkup")
     async def _edit_message_reply_markup(self, params: Params, files: Files) -> dict[str, Any]:
-        markup = p.inline_markup(params.get("reply_markup"))
-        _, current = self._stored_message(params)
+        markup = self._edit_markup(params)
+        key, current = self._stored_message(params)
+        self._check_editable(key)
         if current.get("reply_markup") == markup:
             raise bad(NOT_MODIFIED)
         message = {k: v for k, v in current.items() if k != "reply_markup"}
@@ -112,6 +181,17 @@ class MessagesMethods(State):
         if markup:
             message["reply_markup"] = markup
         return self._store(message, None)
+
+    @staticmethod
+    def _edit_markup(params: Params) -> dict[str, Any] | None:
+        """An edit's reply_markup: an inline keyboard or none ("inline keyboard expected")."""
+        chat = params.get("chat_id")
+        markup = p.reply_markup(
+            params.get("reply_markup"),
+            chat_id=chat if isinstance(chat, int) else 1,
+            inline_only=True,
+        )
+        return markup.inline if markup is not None else None
 
     @api_method("deleteMessage")
     async def _delete_message(self, params: Params, files: Files) -> bool:
@@ -155,11 +235,13 @@ class MessagesMethods(State):
             too_long="message caption is too long",
             allow_empty=True,
         )
-        markup = p.inline_markup(params.get("reply_markup"))
+        markup = p.reply_markup(params.get("reply_markup"), chat_id=chat_id)
         self._check_not_blocked(chat_id)
         message = self._new_bot_message(chat_id, photo=self._photo_sizes(photo, upload))
-        self._fill(message, caption, markup, "caption")
-        return self._store(message, str(params.get("caption") or ""))
+        self._fill(message, caption, markup.inline if markup else None, "caption")
+        stored = self._store(message, str(params.get("caption") or ""))
+        self._apply_markup(message, markup)
+        return stored
 
     def _photo_sizes(self, source: Any, upload: UploadedFile | None) -> list[dict[str, Any]]:
         """The PhotoSize list Telegram returns for a new photo; keeps the bytes by file_id."""
@@ -206,8 +288,9 @@ class MessagesMethods(State):
             too_long="message caption is too long",
             allow_empty=True,
         )
-        markup = p.inline_markup(params.get("reply_markup"))
-        _, current = self._stored_message(params)
+        markup = self._edit_markup(params)
+        key, current = self._stored_message(params)
+        self._check_editable(key)
         if "photo" not in current:
             raise bad("there is no media in the message to edit")
         message = {

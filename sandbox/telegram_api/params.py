@@ -1,5 +1,5 @@
 """Request parameters: decoding form values, and the checks several methods share
-(chat and message ids, text with its parse mode, inline keyboards)."""
+(chat and message ids, text with its parse mode, the four kinds of reply_markup)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import copy
 import itertools
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from sandbox.telegram_api.errors import bad
@@ -99,18 +100,131 @@ def format_text(
     return formatted
 
 
-def inline_markup(markup: Any) -> dict[str, Any] | None:
-    """Validate reply_markup; returns what a message stores (inline keyboards only)."""
+@dataclass(frozen=True)
+class ReplyMarkup:
+    """A validated reply_markup: ``kind`` is ``inline`` (kept on the message), ``keyboard``
+    (a ReplyKeyboardMarkup: the chat's keyboard from now on), ``remove`` (ReplyKeyboardRemove)
+    or ``force_reply``; ``data`` is the markup as the stand-in keeps it (buttons as objects,
+    empty ones dropped, only the fields Telegram knows)."""
+
+    kind: str
+    data: dict[str, Any]
+
+    @property
+    def inline(self) -> dict[str, Any] | None:
+        """What the message itself shows: an inline keyboard, or nothing."""
+        return self.data if self.kind == "inline" else None
+
+
+KEYBOARD_FLAGS = ("is_persistent", "resize_keyboard", "one_time_keyboard", "selective")
+PLACEHOLDER_LIMIT = 64
+
+
+def _flag(markup: dict[str, Any], name: str) -> bool:
+    value = markup.get(name, False)
+    if not isinstance(value, bool):
+        raise bad(f'field "{name}" must be of type Boolean')
+    return value
+
+
+def _placeholder(markup: dict[str, Any]) -> str | None:
+    value = markup.get("input_field_placeholder")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise bad('field "input_field_placeholder" must be of type String')
+    if len(value) > PLACEHOLDER_LIMIT:  # stricter than Telegram, see the package docstring
+        raise bad(f"input_field_placeholder must be at most {PLACEHOLDER_LIMIT} characters")
+    return value or None
+
+
+def _keyboard_button(button: Any, private: bool) -> dict[str, Any] | None:
+    """One KeyboardButton as the stand-in keeps it (None: an empty one, which Telegram drops)."""
+    if isinstance(button, str):
+        button = {"text": button}
+    if not isinstance(button, dict):
+        raise bad("can't parse keyboard button: KeyboardButton must be a String or an Object")
+    if "text" not in button:
+        raise bad("can't parse keyboard button: Can't find field \"text\"")
+    if not isinstance(button["text"], str):
+        raise bad('can\'t parse keyboard button: Field "text" must be of type String')
+    if not button["text"]:
+        return None
+    kept: dict[str, Any] = {"text": button["text"]}
+    for name, what in (("request_contact", "Phone number"), ("request_location", "Location")):
+        value = button.get(name, False)
+        if not isinstance(value, bool):
+            raise bad(f'can\'t parse keyboard button: Field "{name}" must be of type Boolean')
+        if value:
+            if not private:
+                raise bad(f"{what.lower()} can be requested in private chats only")
+            kept[name] = True
+            break  # a button requests one thing; Telegram reads the contact first
+    return kept
+
+
+def reply_markup(markup: Any, *, chat_id: int, inline_only: bool = False) -> ReplyMarkup | None:
+    """Validate ``reply_markup`` as the Bot API does: InlineKeyboardMarkup,
+    ReplyKeyboardMarkup, ReplyKeyboardRemove or ForceReply (``inline_only``: the edit
+    methods, which take an inline keyboard only). None: no markup (also an empty keyboard)."""
     if markup is None or markup == "":
         return None
-    if not isinstance(markup, dict):
+    if isinstance(markup, str):
         raise bad("can't parse reply keyboard markup JSON object")
-    if "inline_keyboard" not in markup:
-        keyboard = markup.get("keyboard")
-        if keyboard is not None and not all(isinstance(r, list) for r in keyboard):
-            raise bad('field "keyboard" of the ReplyKeyboardMarkup must be an Array')
-        return None
-    rows = markup["inline_keyboard"]
+    if not isinstance(markup, dict):
+        raise bad("object expected as reply markup")
+    parsed = _reply_markup(markup, private=chat_id > 0)
+    if parsed is not None and inline_only and parsed.kind != "inline":
+        raise bad("inline keyboard expected")
+    return parsed
+
+
+def _reply_markup(markup: dict[str, Any], *, private: bool) -> ReplyMarkup | None:
+    rows: list[list[dict[str, Any]]] = []
+    keyboard = markup.get("keyboard")
+    if keyboard is not None:
+        if not isinstance(keyboard, list):
+            raise bad('field "keyboard" must be of type Array')
+        for row in keyboard:
+            if not isinstance(row, list):
+                raise bad('field "keyboard" must be an Array of Arrays')
+            buttons = [_keyboard_button(button, private) for button in row]
+            kept = [button for button in buttons if button is not None]
+            if kept:
+                rows.append(kept)
+    inline = inline_keyboard(markup.get("inline_keyboard"))
+    selective = _flag(markup, "selective")
+    remove = _flag(markup, "remove_keyboard")
+    force = _flag(markup, "force_reply")
+    placeholder = _placeholder(markup)
+    if rows:
+        data: dict[str, Any] = {"keyboard": rows}
+        for name in KEYBOARD_FLAGS:
+            if _flag(markup, name):
+                data[name] = True
+        if placeholder:
+            data["input_field_placeholder"] = placeholder
+        return ReplyMarkup("keyboard", data)
+    if inline:
+        return ReplyMarkup("inline", {"inline_keyboard": inline})
+    if remove:
+        return ReplyMarkup("remove", {"remove_keyboard": True, **_selective(selective)})
+    if force:
+        data = {"force_reply": True, **_selective(selective)}
+        if placeholder:
+            data["input_field_placeholder"] = placeholder
+        return ReplyMarkup("force_reply", data)
+    return None
+
+
+def _selective(selective: bool) -> dict[str, Any]:
+    return {"selective": True} if selective else {}
+
+
+def inline_keyboard(rows: Any) -> list[list[dict[str, Any]]]:
+    """The rows of an inline keyboard (empty: none), or the ApiError Telegram would give."""
+    if rows is None:
+        return []
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise bad('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays')
     for button in itertools.chain.from_iterable(rows):
@@ -128,6 +242,4 @@ def inline_markup(markup: Any) -> dict[str, Any] | None:
                 "can't parse inline keyboard button: "
                 "Text buttons are unallowed in the inline keyboard"
             )
-    if not any(rows):
-        return None
-    return {"inline_keyboard": copy.deepcopy(rows)}
+    return copy.deepcopy([row for row in rows if row])

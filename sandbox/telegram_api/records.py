@@ -91,9 +91,10 @@ class Bucket:
 class ChatEvent:
     """What an observer is told: ``kind`` is one of ``message`` (a new message, the
     user's or the bot's), ``edit``, ``delete``, ``callback_answer``, ``chat_action``,
-    ``commands`` or ``description`` (the bot's settings changed: a command list, a
-    description or short description); ``chat_id`` is None for the settings; ``data`` is
-    JSON-ready."""
+    ``keyboard`` (the chat's reply keyboard or force-reply changed; ``data`` is
+    ``FakeTelegram.input_state(chat_id)``), ``commands`` or ``description`` (the bot's
+    settings changed: a command list, a description or short description); ``chat_id`` is
+    None for the settings; ``data`` is JSON-ready."""
 
     kind: str
     chat_id: int | None
