@@ -5,6 +5,7 @@ from __future__ import annotations
 from sandbox.telegram_api.bot import BotMethods
 from sandbox.telegram_api.callbacks import CallbackMethods
 from sandbox.telegram_api.commands import CommandsMethods
+from sandbox.telegram_api.inline import InlineMethods
 from sandbox.telegram_api.messages import MessagesMethods
 from sandbox.telegram_api.server import Server
 from sandbox.telegram_api.updates import UpdatesMethods
@@ -16,6 +17,7 @@ class FakeTelegram(
     CommandsMethods,
     MessagesMethods,
     CallbackMethods,
+    InlineMethods,
     Server,
 ):
     """In-process Telegram Bot API server for tests.  See the package docstring.
@@ -34,7 +36,8 @@ class FakeTelegram(
       language: :meth:`calls_by_language`.
 
     Users: :meth:`user` (their app language goes in every update's ``from``),
-    :meth:`set_app_language`, :meth:`send_text`, :meth:`tap`.
+    :meth:`set_app_language`, :meth:`send_text`, :meth:`tap`; inline mode:
+    :meth:`inline_query`, ``inline_answers``, :meth:`choose_inline_result`, :meth:`open_link`.
 
     Knobs: ``blocked_users``, :meth:`fail_next`, ``strict_html``, ``rate_limit``
     (a :class:`RateLimit`, off by default), ``clock`` (drives ``ApiCall.at``, the 15 s
