@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -113,6 +114,7 @@ class ShareCounter(PeriodicFlusher):
         self._clock = clock
         self._pending: dict[counters.CounterKey, int] = {}
         self.totals: dict[str, int] = {}  # every counter and inline_query, inline_answer
+        self._writing = asyncio.Lock()
         self.flushed_total = 0
 
     def count(self, name: Counter) -> None:
@@ -129,21 +131,25 @@ class ShareCounter(PeriodicFlusher):
         return sum(self._pending.values())
 
     async def flush(self) -> int:
-        if not self._pending:
-            return 0
-        if self._sessionmaker is None:
-            raise RuntimeError("ShareCounter has no database to flush to")
-        batch, self._pending = self._pending, {}  # swapped before the first await
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                await counters.add_counts(session, batch)
-        except BaseException:
-            for key, count in batch.items():
-                self._pending[key] = self._pending.get(key, 0) + count
-            raise
-        written = sum(batch.values())
-        self.flushed_total += written
-        return written
+        """Write what has accumulated; return how much. One write at a time: a flush asked
+        for while the loop's is under way returns once that one is committed too (/stats
+        reads the table right after)."""
+        async with self._writing:
+            if not self._pending:
+                return 0
+            if self._sessionmaker is None:
+                raise RuntimeError("ShareCounter has no database to flush to")
+            batch, self._pending = self._pending, {}  # swapped before the first await
+            try:
+                async with self._sessionmaker() as session, session.begin():
+                    await counters.add_counts(session, batch)
+            except BaseException:
+                for key, count in batch.items():
+                    self._pending[key] = self._pending.get(key, 0) + count
+                raise
+            written = sum(batch.values())
+            self.flushed_total += written
+            return written
 
 
 @dataclass(frozen=True, slots=True)

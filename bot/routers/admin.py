@@ -306,9 +306,7 @@ def stats_caption(
         lines.append(
             "🌐 " + " · ".join(f"{code} {views}" for code, views in stats.by_language.items())
         )
-    if users is not None:
-        lines += ["", *users_lines(users, i18n)]
-    if shares is not None:
+    if shares is not None and not shares.empty:  # shares, deep-link starts, users they brought
         lines.append(
             i18n.get(
                 "stats-shares",
@@ -317,6 +315,8 @@ def stats_caption(
                 referred=shares.total(Counter.REFERRED),
             )
         )
+    if users is not None:
+        lines += ["", *users_lines(users, i18n)]
     return "\n".join(lines)
 
 
