@@ -124,6 +124,7 @@ async def on_startup(
     )
     services.cache.views.start()
     services.users.start()
+    services.shares.start()
     # Admin alerts: the daily job's summary and failures, fatal LLM errors during taps.
     notifier = AdminNotifier(
         settings.admin_ids, telegram_sender(bot), secrets=secret_values(settings)
@@ -187,6 +188,7 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateG
         services.cache.failure_listeners.remove(on_failure)
     await services.cache.views.stop()
     await services.users.stop()
+    await services.shares.stop()
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import functools
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    SwitchInlineQueryChosenChat,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram_i18n import I18nContext
 
@@ -100,18 +104,43 @@ def forget_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-_BACK_KEYBOARDS: dict[str, InlineKeyboardMarkup] = {}
+_BACK_KEYBOARDS: dict[tuple[str, ZodiacSign | None], InlineKeyboardMarkup] = {}
 
 
-def back_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
-    """Built once per language (~30 µs a build) and looked up by the locale, so a warm tap
-    pays neither the build nor a Fluent look-up: treat it as read-only."""
-    markup = _BACK_KEYBOARDS.get(i18n.locale)
+def back_keyboard(i18n: I18nContext, sign: ZodiacSign | None = None) -> InlineKeyboardMarkup:
+    """Under a horoscope: "Share" (``sign``'s inline query in a chat the user picks), then
+    "All signs". Built once per (language, sign) (~30 µs a build) and looked up, so a warm
+    tap pays neither the build nor a Fluent look-up: treat it as read-only."""
+    key = (i18n.locale, sign)
+    markup = _BACK_KEYBOARDS.get(key)
     if markup is None:
         builder = InlineKeyboardBuilder()
-        builder.button(text=i18n.get("all-signs"), callback_data=MenuCallback())
-        markup = _BACK_KEYBOARDS[i18n.locale] = builder.as_markup()
+        if sign is not None:
+            builder.row(share_button(i18n, sign))
+        builder.row(
+            InlineKeyboardButton(text=i18n.get("all-signs"), callback_data=MenuCallback().pack())
+        )
+        markup = _BACK_KEYBOARDS[key] = builder.as_markup()
     return markup
+
+
+def share_button(i18n: I18nContext, sign: ZodiacSign) -> InlineKeyboardButton:
+    """Opens the chat picker; in the chosen chat the input reads ``@bot Leo`` (the sign's
+    name in the user's language, which the inline query understands), that sign first."""
+    return InlineKeyboardButton(
+        text=i18n.get("share-button"),
+        switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat(
+            query=ZODIAC_SIGNS[sign].name(i18n.locale),
+            allow_user_chats=True,
+            allow_group_chats=True,
+            allow_channel_chats=True,
+        ),
+    )
+
+
+def open_bot_keyboard(label: str, url: str) -> InlineKeyboardMarkup:
+    """Under a horoscope posted inline: "Open Zodiac", a deep link to the bot."""
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=label, url=url)]])
 
 
 def retry_keyboard(i18n: I18nContext, sign: ZodiacSign) -> InlineKeyboardMarkup:

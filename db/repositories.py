@@ -164,6 +164,7 @@ class Activity:
     last_seen: datetime
     detected_language: str | None
     sign: str | None
+    referred_by: int | None = None  # set for a new user only (services/users.py: refer)
 
 
 _USER_COLUMNS = (
@@ -218,6 +219,8 @@ async def record_activity(
         set_={
             "detected_language": func.coalesce(new.detected_language, User.detected_language),
             "sign": func.coalesce(new.sign, User.sign),
+            # Once: a referrer is only ever sent for a user this process believed new.
+            "referred_by": func.coalesce(User.referred_by, new.referred_by),
             "last_seen": case(
                 (new.last_seen > User.last_seen, new.last_seen), else_=User.last_seen
             ),
@@ -231,6 +234,7 @@ async def record_activity(
                 "user_id": a.user_id,
                 "detected_language": a.detected_language,
                 "sign": a.sign,
+                "referred_by": a.referred_by,
                 "first_seen": a.first_seen,
                 "last_seen": a.last_seen,
                 "updated_at": now,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -28,3 +28,9 @@ class Clock:
 
     def today(self) -> date:
         return self.now().date()
+
+    def seconds_to_next_day(self) -> float:
+        """Seconds (real ones, across a DST change too) until the next day begins in the zone."""
+        now = self.now()
+        midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=self.tz)
+        return (midnight.astimezone(UTC) - now.astimezone(UTC)).total_seconds()

@@ -143,6 +143,15 @@ class HoroscopeCacheService:
         self.views.count(sign, day, language)
         return entry
 
+    def peek(self, sign: ZodiacSign, language: str) -> tuple[date, str] | None:
+        """Today's (day, horoscope) in ``language`` from memory, counting nothing (an inline
+        query lists it; nobody has read it yet); None on a miss."""
+        day = self.clock.today()
+        entry = self._memory.get((sign, language))
+        if entry is None or entry[0] != day:
+            return None
+        return entry
+
     async def get_horoscope(
         self, zodiac_sign: str, language: str, session: AsyncSession | None = None
     ) -> str | None:

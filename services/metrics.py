@@ -13,6 +13,20 @@ from prometheus_client.registry import Collector
 
 from services.cold_taps import ColdTaps
 from services.horoscope_cache import HoroscopeCacheService
+from services.shares import Counter, ShareCounter
+
+#: Sharing's totals since start: (metric name, ShareCounter key, help).
+SHARE_METRICS = (
+    ("zodiac_inline_queries", "inline_query", "Inline queries received"),
+    ("zodiac_inline_answers", "inline_answer", "Inline queries answered"),
+    ("zodiac_inline_chosen", Counter.CHOSEN.value, "Inline results chosen (posted)"),
+    ("zodiac_deep_link_starts", Counter.DEEP_LINK.value, "/start through a sign's deep link"),
+    (
+        "zodiac_referred_users",
+        Counter.REFERRED.value,
+        "New users whose first /start came through a shared link",
+    ),
+)
 
 
 class ZodiacCollector(Collector):
@@ -22,8 +36,10 @@ class ZodiacCollector(Collector):
         updates: Callable[[], Mapping[str, int]],
         cold_taps: ColdTaps | None = None,
         statements: Callable[[], int] | None = None,
+        shares: ShareCounter | None = None,
     ) -> None:
         self._cache = cache
+        self._shares = shares
         self._updates = updates
         self._cold_taps = cold_taps
         self._statements = statements
@@ -87,6 +103,10 @@ class ZodiacCollector(Collector):
                 "SQL statements sent to the database (a warm tap sends none)",
                 value=self._statements(),
             )
+        if self._shares is not None:
+            totals = self._shares.totals
+            for metric, key, help_text in SHARE_METRICS:
+                yield CounterMetricFamily(metric, help_text, value=totals.get(key, 0))
         if self._cold_taps is not None:
             yield GaugeMetricFamily(
                 "zodiac_cold_taps_waiting",
@@ -105,9 +125,10 @@ def create_registry(
     updates: Callable[[], Mapping[str, int]],
     cold_taps: ColdTaps | None = None,
     statements: Callable[[], int] | None = None,
+    shares: ShareCounter | None = None,
 ) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(ZodiacCollector(cache, updates, cold_taps, statements))
+    registry.register(ZodiacCollector(cache, updates, cold_taps, statements, shares))
     return registry
 
 

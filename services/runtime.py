@@ -19,7 +19,9 @@ from services.clock import Clock
 from services.cold_taps import ColdTaps
 from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService, LanguagesInUse
+from services.inline import InlineHoroscopes
 from services.scheduler import DailyJobState, generate_daily_horoscopes
+from services.shares import ShareCounter, link_secret
 from services.stats import ViewCounter
 from services.subscriptions import SubscriptionService
 from services.users import UserService
@@ -48,6 +50,9 @@ class Services:
     cold_taps: ColdTaps
     users: UserService
     subscriptions: SubscriptionService
+    inline: InlineHoroscopes
+    shares: ShareCounter
+    link_secret: bytes  # the deep links' MAC key (services/shares.py)
     daily: DailyJobState = field(default_factory=DailyJobState)
     scheduler: AsyncIOScheduler | None = None
     regen: RegenState = field(default_factory=RegenState)
@@ -83,6 +88,7 @@ class Services:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)  # its jobs only start background tasks
         self.scheduler = None
+        await self.inline.stop(self.settings.shutdown_grace_seconds)
         tasks = list(self.background)
         for task in tasks:
             task.cancel()
@@ -112,6 +118,7 @@ class Services:
         await self.stop_background()
         await self.cache.close()  # final view flush
         await self.users.stop()  # final last-seen flush
+        await self.shares.stop()  # final counters' flush
         await self.ai.close()
         await self.engine.dispose()
 
@@ -168,5 +175,8 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         cold_taps=cold_taps,
         users=users,
         subscriptions=SubscriptionService(sessionmaker, clock),
+        inline=InlineHoroscopes(cache),
+        shares=ShareCounter(sessionmaker, clock, interval=settings.view_flush_seconds),
+        link_secret=link_secret(settings.bot_token.get_secret_value()),
         statements=StatementCount().attach(engine),
     )

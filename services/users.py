@@ -63,6 +63,7 @@ class _Pending:
     last_seen: datetime
     detected_language: str | None = None
     sign: str | None = None
+    referred_by: int | None = None  # a new user who came through a shared link
 
 
 def _intern(value: str | None) -> str | None:
@@ -88,6 +89,8 @@ class UserService(PeriodicFlusher):
         self._recent: dict[int, UserState] = {}
         self._older: dict[int, UserState] = {}
         self._pending: dict[int, _Pending] = {}
+        # Users read and found missing, not written yet: new users (see :meth:`refer`).
+        self._unstored: set[int] = set()
         self._since = self._now()  # the next refresh reads changes after this
         self.reads = 0  # database reads of users this process had not seen
         self.flushed_total = 0
@@ -108,6 +111,8 @@ class UserService(PeriodicFlusher):
         self.reads += 1
         state = self._cached(user_id)  # filled by a concurrent get meanwhile
         if state is None:
+            if row is None:
+                self._unstored.add(user_id)
             state = _state(row) if row is not None else UserState()
             self._put(user_id, state)
         return state
@@ -154,6 +159,18 @@ class UserService(PeriodicFlusher):
             state.sign = sign
         self._pending_for(user_id).sign = sign
 
+    def refer(self, user_id: int, referrer: int) -> bool:
+        """A user's /start came through a link ``referrer`` shared. True (and who referred
+        them written with the next flush, once) for a new user: one this process found
+        missing from the database and has not written yet; False for anyone else."""
+        if user_id not in self._unstored or referrer == user_id:
+            return False
+        pending = self._pending_for(user_id)
+        if pending.referred_by is not None:
+            return False  # counted already
+        pending.referred_by = referrer
+        return True
+
     def _pending_for(self, user_id: int) -> _Pending:
         now = self._now()
         pending = self._pending.get(user_id)
@@ -169,6 +186,7 @@ class UserService(PeriodicFlusher):
         """The user's choice (None: follow the app again). Written before it is believed."""
         async with self._sessionmaker() as session, session.begin():
             await repositories.set_user_language(session, user_id, language, self._now())
+        self._unstored.discard(user_id)  # stored now
         state = self._cached(user_id)
         if state is not None:
             state.language = _intern(language)
@@ -199,6 +217,7 @@ class UserService(PeriodicFlusher):
         self._recent.pop(user_id, None)
         self._older.pop(user_id, None)
         self._pending.pop(user_id, None)
+        self._unstored.discard(user_id)
 
     # -- writing behind ----------------------------------------------------------------
 
@@ -219,7 +238,7 @@ class UserService(PeriodicFlusher):
         # A generator: the rows are built a chunk at a time (a flush of 100,000 users held
         # them all at once, +6 MB of RSS that pymalloc never gave back).
         activities = (
-            Activity(user_id, p.first_seen, p.last_seen, p.detected_language, p.sign)
+            Activity(user_id, p.first_seen, p.last_seen, p.detected_language, p.sign, p.referred_by)
             for user_id, p in batch.items()
         )
         try:
@@ -229,6 +248,7 @@ class UserService(PeriodicFlusher):
             for user_id, pending in batch.items():
                 self._merge_back(user_id, pending)
             raise
+        self._unstored.difference_update(batch)
         self.flushed_total += len(batch)
         return len(batch)
 
@@ -240,6 +260,7 @@ class UserService(PeriodicFlusher):
         newer.first_seen = older.first_seen
         newer.detected_language = newer.detected_language or older.detected_language
         newer.sign = newer.sign or older.sign
+        newer.referred_by = newer.referred_by or older.referred_by
 
     # -- other replicas ----------------------------------------------------------------
 

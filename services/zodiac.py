@@ -93,3 +93,22 @@ def signs_matching(prefix: str) -> list[ZodiacSign]:
     needle = _fold(prefix)
     found = {sign for name, sign in _names() if name.startswith(needle)}
     return [sign for sign in ZodiacSign if sign in found]
+
+
+_BY_EMOJI: dict[str, ZodiacSign] = {info.emoji: info.key for info in ZODIAC_SIGNS.values()}
+
+
+def find_signs(query: str) -> list[ZodiacSign]:
+    """What an inline query (``@bot leo``) asks for, in zodiac order: the sign of an emoji
+    (``♌``, with or without a variation selector), the sign named in any shipped language
+    (``Лев``, ``Löwe``), the signs a prefix starts (``sco``, ``скор``); every sign for an
+    empty query, none for anything else."""
+    text = query.strip().replace("\ufe0f", "")
+    if not text:
+        return list(ZodiacSign)
+    if text in _BY_EMOJI:
+        return [_BY_EMOJI[text]]
+    exact = parse_sign(text)
+    if exact is not None:
+        return [exact]
+    return signs_matching(text)

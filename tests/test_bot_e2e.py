@@ -53,7 +53,7 @@ async def back_to_menu(tg: FakeTelegram, message_id: int) -> None:
 
 def buttons(tg: FakeTelegram, message_id: int, chat: int = USER) -> list[str]:
     rows = tg.messages[(chat, message_id)].get("reply_markup", {}).get("inline_keyboard", [])
-    return [b["callback_data"] for row in rows for b in row]
+    return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
 async def tap_and_wait(tg: FakeTelegram, message_id: int, data: str, user: int = USER) -> ApiCall:

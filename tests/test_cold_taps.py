@@ -58,7 +58,7 @@ def edits_in(users: Iterable[int], marker: str) -> Callable[[ApiCall], bool]:
 
 def buttons(tg: FakeTelegram, user: int, message_id: int) -> list[str]:
     rows = tg.messages[(user, message_id)].get("reply_markup", {}).get("inline_keyboard", [])
-    return [b["callback_data"] for row in rows for b in row]
+    return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
 async def open_menus(tg: FakeTelegram, users: list[int], flush: Flush) -> dict[int, int]:

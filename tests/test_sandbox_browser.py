@@ -206,7 +206,9 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     await expect(menu.locator(".text")).to_have_text(visible)
     await expect(menu.locator(".meta")).to_contain_text("edited")
     await expect(page.locator(".message.in")).to_have_count(1)  # replaced, not added
-    await expect(menu.locator(".inline-button")).to_have_count(1)  # "all signs"
+    # "Share" (inert in the web chat until it has inline mode) and "all signs".
+    await expect(menu.locator(".inline-button")).to_have_count(2)
+    await expect(menu.locator(".inline-button").first).to_contain_text("Share")
     bold = menu.locator(".text b").first
     await expect(bold).to_contain_text("Leo")  # the bot's <b> rendered as bold
     await screenshot(page, "sandbox-horoscope.png")

@@ -34,6 +34,7 @@ from services.languages import available_languages
 from services.runtime import RegenState, Services
 from services.scheduler import JOB_ID, generate_daily_horoscopes
 from services.secrets import secret_values
+from services.shares import Counter, ShareStats, load_share_stats
 from services.stats import PERIODS, PeriodStats, load_view_history, period_stats
 from services.status import BotStatus, collect_status
 from services.users import UserStats, load_user_stats
@@ -269,7 +270,12 @@ def _change(stats: PeriodStats) -> str:
     return f"{stats.change:+d}, {percent:+.0f}%"
 
 
-def stats_caption(stats: PeriodStats, i18n: Strings, users: UserStats | None = None) -> str:
+def stats_caption(
+    stats: PeriodStats,
+    i18n: Strings,
+    users: UserStats | None = None,
+    shares: ShareStats | None = None,
+) -> str:
     when = format_day(stats.today, i18n.locale)
     (most, most_views), (least, least_views) = stats.most_and_least(SIGN_KEYS)
     if stats.period == 1:
@@ -300,6 +306,15 @@ def stats_caption(stats: PeriodStats, i18n: Strings, users: UserStats | None = N
         lines.append(
             "🌐 " + " · ".join(f"{code} {views}" for code, views in stats.by_language.items())
         )
+    if shares is not None and not shares.empty:  # shares, deep-link starts, users they brought
+        lines.append(
+            i18n.get(
+                "stats-shares",
+                chosen=shares.total(Counter.CHOSEN),
+                starts=shares.total(Counter.DEEP_LINK),
+                referred=shares.total(Counter.REFERRED),
+            )
+        )
     if users is not None:
         lines += ["", *users_lines(users, i18n)]
     return "\n".join(lines)
@@ -321,6 +336,12 @@ def users_lines(users: UserStats, i18n: Strings) -> list[str]:
 async def _user_stats(services: Services, session: AsyncSession) -> UserStats:
     await services.users.flush()  # the users seen but not yet written
     return await load_user_stats(session, services.cache.clock)
+
+
+async def _share_stats(services: Services, session: AsyncSession, period: int) -> ShareStats:
+    """The period's shares, deep-link starts and users they brought, per day."""
+    await services.shares.flush()  # the counts not yet written
+    return await load_share_stats(session, services.cache.today(), period)
 
 
 def stats_chart(stats: PeriodStats, i18n: Strings) -> ChartData:
@@ -379,9 +400,10 @@ async def stats(
         await message.answer(report)
         return
     users = await _user_stats(services, session)
+    shares = await _share_stats(services, session, period)
     await message.answer_photo(
         await _chart_file(report, i18n),
-        caption=stats_caption(report, i18n, users),
+        caption=stats_caption(report, i18n, users, shares),
         reply_markup=stats_keyboard(i18n, period),
     )
 
@@ -405,9 +427,10 @@ async def stats_period(
         return
     await answer_callback(query)
     users = await _user_stats(services, session)
+    shares = await _share_stats(services, session, period)
     media = InputMediaPhoto(
         media=await _chart_file(report, i18n),
-        caption=stats_caption(report, i18n, users),
+        caption=stats_caption(report, i18n, users, shares),
     )
     markup = stats_keyboard(i18n, period)
     if isinstance(query.message, Message):

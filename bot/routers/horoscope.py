@@ -39,7 +39,7 @@ async def show_horoscope(
     warm = cache.take_warm(sign, language)
     if warm is not None:
         day, text = warm
-        await show(query, horoscope_message(sign, day, text, language), back_keyboard(i18n))
+        await show(query, horoscope_message(sign, day, text, language), back_keyboard(i18n, sign))
         return
     tap = ColdHoroscope(query, sign, cache, i18n)
     if not cold_taps.start(tap, name=f"cold-tap-{sign.value}"):
@@ -73,7 +73,7 @@ class ColdHoroscope:
             await show(self.query, apology, retry_keyboard(self.i18n, self.sign))
             return
         message = horoscope_message(self.sign, self.day, text, self.i18n.locale)
-        await show(self.query, message, back_keyboard(self.i18n))
+        await show(self.query, message, back_keyboard(self.i18n, self.sign))
 
     async def stopped(self) -> None:
         notice = self.i18n.get("cold-stopped", sign=self.name)

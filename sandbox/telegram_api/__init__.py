@@ -60,7 +60,8 @@ The package, one module per concern:
 * one module per family of methods, each one class: ``bot`` (getMe, close, logOut),
   ``updates`` (getUpdates, webhooks), ``commands`` (the bot's settings), ``messages``
   (send, edit, delete, photos, chat actions; a user's text, location and reply-button
-  press), ``callbacks`` (taps and their answers);
+  press), ``callbacks`` (taps and their answers), ``inline`` (inline queries,
+  answerInlineQuery, chosen results, ``t.me`` deep links);
 * ``fake`` - :class:`FakeTelegram`, the families put together.
 
 A new family of methods is a new module with a subclass of ``state.State`` whose handlers

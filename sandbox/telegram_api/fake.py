@@ -5,6 +5,7 @@ from __future__ import annotations
 from sandbox.telegram_api.bot import BotMethods
 from sandbox.telegram_api.callbacks import CallbackMethods
 from sandbox.telegram_api.commands import CommandsMethods
+from sandbox.telegram_api.inline import InlineMethods
 from sandbox.telegram_api.messages import MessagesMethods
 from sandbox.telegram_api.server import Server
 from sandbox.telegram_api.updates import UpdatesMethods
@@ -16,6 +17,7 @@ class FakeTelegram(
     CommandsMethods,
     MessagesMethods,
     CallbackMethods,
+    InlineMethods,
     Server,
 ):
     """In-process Telegram Bot API server for tests.  See the package docstring.
@@ -35,7 +37,8 @@ class FakeTelegram(
 
     Users: :meth:`user` (their app language goes in every update's ``from``),
     :meth:`set_app_language`, :meth:`send_text`, :meth:`tap`, :meth:`send_location`,
-    :meth:`press_reply_button`.
+    :meth:`press_reply_button`; inline mode: :meth:`inline_query`, ``inline_answers``,
+    :meth:`choose_inline_result`, :meth:`open_link`.
 
     Reply keyboards are state of the chat: :meth:`reply_keyboard` (a
     :class:`~sandbox.telegram_api.keyboards.ReplyKeyboard` or None), :meth:`force_reply`,

@@ -17,6 +17,13 @@ from sandbox.telegram_api.records import Params
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+INLINE_QUERY_LIMIT = 256
+_CHOSEN_CHAT_FLAGS = (
+    "allow_user_chats",
+    "allow_bot_chats",
+    "allow_group_chats",
+    "allow_channel_chats",
+)
 
 
 # How form values (always strings) are decoded into ApiCall.params.
@@ -24,6 +31,7 @@ _JSON_FIELDS = frozenset(
     {"reply_markup", "commands", "allowed_updates", "scope", "entities", "caption_entities"}
     | {"link_preview_options", "reply_parameters", "media", "results", "menu_button"}
     | {"rights", "permissions", "options", "prices", "input_message_content", "reaction"}
+    | {"button"}
 )
 _INT_FIELDS = frozenset(
     {"chat_id", "message_id", "from_chat_id", "user_id", "offset", "limit", "timeout"}
@@ -237,9 +245,36 @@ def inline_keyboard(rows: Any) -> list[list[dict[str, Any]]]:
         elif "url" in button:
             if not re.match(r"(https?|tg)://\S+$", str(button["url"])):
                 raise bad("BUTTON_URL_INVALID")
+        elif "switch_inline_query_chosen_chat" in button:
+            chosen_chat(button["switch_inline_query_chosen_chat"])
+        elif "switch_inline_query" in button or "switch_inline_query_current_chat" in button:
+            query = button.get(
+                "switch_inline_query", button.get("switch_inline_query_current_chat")
+            )
+            if not isinstance(query, str) or len(query) > INLINE_QUERY_LIMIT:
+                raise bad("BUTTON_TYPE_INVALID")
         elif not set(button) - {"text"}:
             raise bad(
                 "can't parse inline keyboard button: "
                 "Text buttons are unallowed in the inline keyboard"
             )
     return copy.deepcopy([row for row in rows if row])
+
+
+def inline_markup(markup: Any) -> dict[str, Any] | None:
+    """An inline result's reply_markup: an inline keyboard only (None: no keyboard)."""
+    parsed = reply_markup(markup, chat_id=0, inline_only=True)
+    return parsed.inline if parsed is not None else None
+
+
+def chosen_chat(value: Any) -> None:
+    """A ``switch_inline_query_chosen_chat`` as Telegram checks it: an object, a query of at
+    most 256 characters, boolean flags, at least one kind of chat allowed."""
+    if not isinstance(value, dict):
+        raise bad("can't parse inline keyboard button: SwitchInlineQueryChosenChat expected")
+    query = value.get("query", "")
+    if not isinstance(query, str) or len(query) > INLINE_QUERY_LIMIT:
+        raise bad("BUTTON_TYPE_INVALID")
+    flags = [value.get(name, False) for name in _CHOSEN_CHAT_FLAGS]
+    if not all(isinstance(flag, bool) for flag in flags) or not any(flags):
+        raise bad("BUTTON_TYPE_INVALID")

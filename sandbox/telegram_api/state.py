@@ -55,6 +55,7 @@ class State:
         self.clock = clock  # used for ApiCall.at and the callback-answer deadline
         self.callback_answer_timeout = 15.0
         self.rate_limit = rate_limit
+        self.inline_mode = True  # /setinline: getMe says supports_inline_queries
 
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -114,7 +115,7 @@ class State:
             "username": self.username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }

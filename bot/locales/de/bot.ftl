@@ -180,3 +180,12 @@ forget-yes = 🗑 Ja, löschen
 forget-cancel = Abbrechen
 forget-done = ✅ Erledigt: Ich habe alles gelöscht, was ich über dich gespeichert hatte. Wenn du wieder /start schickst, fange ich ganz von vorn an.
 forget-cancelled = Es wurde nichts gelöscht.
+
+## Share
+
+share-button = 📤 Teilen
+share-open-bot = ✨ Zodiac öffnen
+share-preparing-title = ⏳ { $sign }: Das Horoskop wird gerade geschrieben
+share-preparing-description = Versuch es gleich noch einmal.
+share-preparing-message = ⏳ Das heutige Horoskop für { $sign } wird gerade noch geschrieben. Öffne Zodiac, um es gleich zu lesen.
+stats-shares = 📤 Geteilt: { $chosen } · über einen Link geöffnet: { $starts } · neue Nutzer über einen Link: { $referred }

@@ -177,3 +177,12 @@ forget-yes = 🗑 Yes, delete
 forget-cancel = Cancel
 forget-done = ✅ Done: I deleted everything I stored about you. If you send /start again, I will start from scratch.
 forget-cancelled = Nothing was deleted.
+
+## Share
+
+share-button = 📤 Share
+share-open-bot = ✨ Open Zodiac
+share-preparing-title = ⏳ { $sign }: the horoscope is being written
+share-preparing-description = Try again in a moment.
+share-preparing-message = ⏳ Today's horoscope for { $sign } is still being written. Open Zodiac to read it in a moment.
+stats-shares = 📤 Shared: { $chosen } · opened through a link: { $starts } · new users through a link: { $referred }

@@ -179,3 +179,12 @@ forget-yes = 🗑 Sí, borrar
 forget-cancel = Cancelar
 forget-done = ✅ Listo: borré todo lo que guardaba sobre ti. Si vuelves a enviar /start, empezaré de cero.
 forget-cancelled = No se borró nada.
+
+## Share
+
+share-button = 📤 Compartir
+share-open-bot = ✨ Abrir Zodiac
+share-preparing-title = ⏳ { $sign }: el horóscopo se está escribiendo
+share-preparing-description = Vuelve a intentarlo en un momento.
+share-preparing-message = ⏳ El horóscopo de hoy para { $sign } todavía se está escribiendo. Abre Zodiac para leerlo en un momento.
+stats-shares = 📤 Compartidos: { $chosen } · abiertos desde un enlace: { $starts } · usuarios nuevos desde un enlace: { $referred }

@@ -184,3 +184,12 @@ forget-yes = 🗑 Sim, apagar
 forget-cancel = Cancelar
 forget-done = ✅ Pronto: apaguei tudo o que eu guardava sobre você. Se mandar /start de novo, eu começo do zero.
 forget-cancelled = Nada foi apagado.
+
+## Share
+
+share-button = 📤 Compartilhar
+share-open-bot = ✨ Abrir o Zodiac
+share-preparing-title = ⏳ { $sign }: o horóscopo está sendo escrito
+share-preparing-description = Tente de novo daqui a pouco.
+share-preparing-message = ⏳ O horóscopo de hoje para { $sign } ainda está sendo escrito. Abra o Zodiac para lê-lo daqui a pouco.
+stats-shares = 📤 Compartilhados: { $chosen } · abertos por um link: { $starts } · novos usuários por um link: { $referred }

@@ -192,3 +192,12 @@ forget-yes = 🗑 Да, удалить
 forget-cancel = Отмена
 forget-done = ✅ Готово: я удалил всё, что хранил о вас. Если снова отправите /start, я начну с чистого листа.
 forget-cancelled = Ничего не удалено.
+
+## Share
+
+share-button = 📤 Поделиться
+share-open-bot = ✨ Открыть Zodiac
+share-preparing-title = ⏳ { $sign }: гороскоп ещё пишется
+share-preparing-description = Попробуйте ещё раз через минуту.
+share-preparing-message = ⏳ Гороскоп на сегодня для знака { $sign } ещё пишется. Откройте Zodiac, чтобы прочитать его чуть позже.
+stats-shares = 📤 Поделились: { $chosen } · открыли по ссылке: { $starts } · новых пользователей по ссылке: { $referred }

@@ -193,3 +193,12 @@ forget-yes = 🗑 Так, видалити
 forget-cancel = Скасувати
 forget-done = ✅ Готово: я видалив усе, що зберігав про вас. Якщо знову надішлете /start, я почну з чистого аркуша.
 forget-cancelled = Нічого не видалено.
+
+## Share
+
+share-button = 📤 Поділитися
+share-open-bot = ✨ Відкрити Zodiac
+share-preparing-title = ⏳ { $sign }: гороскоп ще пишеться
+share-preparing-description = Спробуйте ще раз за хвилину.
+share-preparing-message = ⏳ Гороскоп на сьогодні для знака { $sign } ще пишеться. Відкрийте Zodiac, щоб прочитати його трохи згодом.
+stats-shares = 📤 Поділилися: { $chosen } · відкрили за посиланням: { $starts } · нових користувачів за посиланням: { $referred }
