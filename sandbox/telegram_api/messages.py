@@ -1,4 +1,5 @@
-"""Messages: what a user writes (:meth:`MessagesMethods.send_text`) and what the bot sends,
+"""Messages: what a user writes (:meth:`MessagesMethods.send_text`) or shares
+(:meth:`MessagesMethods.send_location`) and what the bot sends,
 edits and deletes (sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage,
 sendChatAction, sendPhoto, editMessageMedia)."""
 
@@ -57,6 +58,27 @@ class MessagesMethods(State):
             ]
         self.messages[(chat_id, message["message_id"])] = message
         self._emit("message", chat_id, message)
+        return self.push_update({"message": copy.deepcopy(message)})
+
+    def send_location(
+        self,
+        latitude: float,
+        longitude: float,
+        *,
+        user_id: int = 1001,
+        language_code: str | None = None,
+    ) -> int:
+        """Queue a location a user shares in their private chat (what a ``request_location``
+        reply-keyboard button sends); returns update_id."""
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(user_id),
+            "from": dict(self.user(user_id, language_code=language_code)),
+            "chat": self.chat(user_id),
+            "date": int(time.time()),
+            "location": {"latitude": float(latitude), "longitude": float(longitude)},
+        }
+        self.messages[(user_id, message["message_id"])] = message
+        self._emit("message", user_id, message)
         return self.push_update({"message": copy.deepcopy(message)})
 
     @api_method("sendMessage")
