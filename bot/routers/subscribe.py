@@ -439,8 +439,11 @@ async def _finish(
     user_id = (query or message).from_user.id  # type: ignore[union-attr]
     await state.clear()
     if mode is PushMode.NEW:
-        if sign is None or not at:
-            raise ValueError("the flow lost its sign or time")
+        if sign is None or not at:  # a step whose data is gone: start again
+            restart = query if query is not None else message
+            assert restart is not None
+            await show_sign_step(restart, i18n, PushMode.NEW, user_sign(user_state))
+            return
         subscription: Subscription | None = await services.subscriptions.subscribe(
             user_id, sign.value, _as_time(at), zone
         )
