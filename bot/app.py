@@ -23,6 +23,7 @@ from aiohttp import web
 
 from bot.alerts import job_listener, tap_failure_listener, telegram_sender
 from bot.blocked import BlockedUsersMiddleware
+from bot.fsm import DatabaseStorage
 from bot.i18n import Translator, create_i18n_middleware, shipped_languages
 from bot.middlewares import (
     DbSessionMiddleware,
@@ -65,7 +66,12 @@ def create_dispatcher(
 ) -> Dispatcher:
     guard = guard or UpdateGuard()
     dp = Dispatcher(
-        disable_fsm=True,  # no conversations here: no per-user state kept for ever
+        # Conversation state (the typed steps of /subscribe) on the database, every replica
+        # sees it; aiogram's own middleware stays off (it would read the state on every
+        # update, taps included): bot/fsm.py's ConversationMiddleware reads it on the
+        # subscribe router only.
+        storage=DatabaseStorage(create_sessionmaker(services.engine), services.cache.clock),
+        disable_fsm=True,
         settings=settings,
         services=services,
         guard=guard,

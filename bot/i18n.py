@@ -22,7 +22,7 @@ from aiogram.types import TelegramObject, User
 from aiogram_i18n import I18nContext, I18nMiddleware
 from aiogram_i18n.cores import BaseCore, FluentRuntimeCore
 from aiogram_i18n.managers import BaseManager
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from services.config import LOCALES_DIR, shipped_languages
 
@@ -36,6 +36,7 @@ __all__ = [
     "create_core",
     "create_i18n_middleware",
     "format_day",
+    "format_day_month",
     "load_core",
     "shipped_languages",
 ]
@@ -163,6 +164,12 @@ def create_i18n_middleware(
 def format_day(day: date, language: str) -> str:
     """``1 декабря 2026 г.`` / ``December 1, 2026``; cached: a tap formats today's date."""
     return str(format_date(day, format="long", locale=language))
+
+
+@functools.lru_cache(maxsize=256)
+def format_day_month(day: date, language: str) -> str:
+    """``1 декабря`` / ``December 1``: a date within the next days, no year."""
+    return str(format_skeleton("MMMMd", day, locale=language))
 
 
 class Strings(Protocol):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
     SwitchInlineQueryChosenChat,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -17,13 +20,26 @@ from bot.callbacks import (
     ForgetCallback,
     LanguageCallback,
     MenuCallback,
+    OpenSettings,
+    PushAction,
+    PushBack,
+    PushMode,
+    PushPause,
+    PushSettings,
+    PushSign,
+    PushStart,
+    PushStep,
+    PushTime,
+    PushZone,
     SettingsAction,
     SettingsCallback,
     SignCallback,
     StatsCallback,
 )
+from services import places
 from services.config import shipped_languages
 from services.languages import language as language_info
+from services.subscriptions import PAUSE_DAYS, Subscription
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
 
 
@@ -77,8 +93,11 @@ def languages_keyboard(current: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def settings_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
-    """One row per setting (the daily push adds its own)."""
+def settings_keyboard(
+    i18n: I18nContext, subscription: Subscription | None = None
+) -> InlineKeyboardMarkup:
+    """One row per setting, then the daily push's: "🔔 Every morning" for a user without one,
+    else change sign · time · zone, pause or resume, unsubscribe."""
     builder = InlineKeyboardBuilder()
     builder.button(
         text=i18n.get("settings-change-language"),
@@ -88,7 +107,30 @@ def settings_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
         text=i18n.get("settings-change-sign"),
         callback_data=SettingsCallback(action=SettingsAction.SIGN),
     )
-    builder.adjust(1)
+    rows = [1, 1]
+    if subscription is None or subscription.state == "stopped":
+        builder.button(text=i18n.get("push-button"), callback_data=PushStart())
+        rows.append(1)
+    else:
+        for action, key in (
+            (PushAction.SIGN, "push-change-sign"),
+            (PushAction.TIME, "push-change-time"),
+            (PushAction.ZONE, "push-change-zone"),
+        ):
+            builder.button(text=i18n.get(key), callback_data=PushSettings(action=action))
+        if subscription.state == "paused":
+            builder.button(
+                text=i18n.get("push-resume"), callback_data=PushSettings(action=PushAction.RESUME)
+            )
+        else:
+            builder.button(
+                text=i18n.get("push-pause"), callback_data=PushSettings(action=PushAction.PAUSE)
+            )
+        builder.button(
+            text=i18n.get("push-unsubscribe"), callback_data=PushSettings(action=PushAction.STOP)
+        )
+        rows += [3, 2]
+    builder.adjust(*rows)
     return builder.as_markup()
 
 
@@ -115,8 +157,17 @@ def back_keyboard(i18n: I18nContext, sign: ZodiacSign | None = None) -> InlineKe
     markup = _BACK_KEYBOARDS.get(key)
     if markup is None:
         builder = InlineKeyboardBuilder()
-        if sign is not None:
-            builder.row(share_button(i18n, sign))
+        if sign is not None:  # share it, or have it every morning
+            builder.row(
+                share_button(i18n, sign),
+                InlineKeyboardButton(
+                    text=i18n.get("push-button"), callback_data=PushStart().pack()
+                ),
+            )
+        else:
+            builder.row(
+                InlineKeyboardButton(text=i18n.get("push-button"), callback_data=PushStart().pack())
+            )
         builder.row(
             InlineKeyboardButton(text=i18n.get("all-signs"), callback_data=MenuCallback().pack())
         )
@@ -164,4 +215,127 @@ def stats_keyboard(i18n: I18nContext, current: int) -> InlineKeyboardMarkup:
             callback_data=StatsCallback(period=period),
         )
     builder.adjust(3)
+    return builder.as_markup()
+
+
+# -- the daily push (bot/routers/subscribe.py) --------------------------------------------
+
+PUSH_TIMES = ("0600", "0700", "0800", "0900", "1000", "1100")  # the time step's buttons
+
+
+def hhmm(at: str) -> str:
+    """``"0730"`` → ``"07:30"``."""
+    return f"{at[:2]}:{at[2:]}"
+
+
+def _back(mode: PushMode, to: PushStep, **chosen: object) -> PushBack:
+    return PushBack(mode=mode, to=to, **chosen)
+
+
+def push_sign_keyboard(
+    i18n: I18nContext, mode: PushMode, selected: ZodiacSign | None
+) -> InlineKeyboardMarkup:
+    """Step 1: the twelve signs, the user's own marked; « Back to the menu or /settings."""
+    builder = InlineKeyboardBuilder()
+    for info in ZODIAC_SIGNS.values():
+        label = f"{info.emoji} {info.name(i18n.locale)}"
+        builder.button(
+            text=f"✓ {label}" if info.key is selected else label,
+            callback_data=PushSign(mode=mode, sign=info.key),
+        )
+    leave = PushStep.MENU if mode is PushMode.NEW else PushStep.SETTINGS
+    builder.button(text=i18n.get("push-back"), callback_data=_back(mode, leave))
+    builder.adjust(3, 3, 3, 3, 1)
+    return builder.as_markup()
+
+
+def push_time_keyboard(
+    i18n: I18nContext, mode: PushMode, sign: ZodiacSign | None
+) -> InlineKeyboardMarkup:
+    """Step 2: 06:00 … 11:00, "another time" (typed), « Back."""
+    builder = InlineKeyboardBuilder()
+    for at in PUSH_TIMES:
+        builder.button(text=hhmm(at), callback_data=PushTime(mode=mode, sign=sign, at=at))
+    builder.button(text=i18n.get("push-other-time"), callback_data=PushTime(mode=mode, sign=sign))
+    back = _back(mode, PushStep.SIGN) if mode is PushMode.NEW else _back(mode, PushStep.SETTINGS)
+    builder.button(text=i18n.get("push-back"), callback_data=back)
+    builder.adjust(3, 3, 1, 1)
+    return builder.as_markup()
+
+
+def push_back_keyboard(i18n: I18nContext, back: PushBack) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=i18n.get("push-back"), callback_data=back)
+    return builder.as_markup()
+
+
+def push_zone_keyboard(
+    i18n: I18nContext, mode: PushMode, sign: ZodiacSign | None, at: str, now: datetime
+) -> InlineKeyboardMarkup:
+    """Step 3: share location, the language's common zones (two a row), « Back."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=i18n.get("push-share-location"),
+        callback_data=PushZone(mode=mode, sign=sign, at=at, zone="loc"),
+    )
+    zones = places.common_zones(i18n.locale)
+    for zone in zones:
+        builder.button(
+            text=places.zone_label(zone, i18n.locale, now),
+            callback_data=PushZone(mode=mode, sign=sign, at=at, zone=places.common_zone_id(zone)),
+        )
+    if mode is PushMode.NEW:
+        back = _back(mode, PushStep.TIME, sign=sign)
+    else:
+        back = _back(mode, PushStep.SETTINGS)
+    builder.button(text=i18n.get("push-back"), callback_data=back)
+    builder.adjust(1, *([2] * ((len(zones) + 1) // 2)), 1)
+    return builder.as_markup()
+
+
+def push_cities_keyboard(
+    i18n: I18nContext,
+    mode: PushMode,
+    sign: ZodiacSign | None,
+    at: str,
+    cities: list[places.City],
+) -> InlineKeyboardMarkup:
+    """Several cities of one name: "Springfield, IL, United States · America/Chicago" each."""
+    builder = InlineKeyboardBuilder()
+    for city in cities:
+        builder.button(
+            text=city.label(i18n.locale),
+            callback_data=PushZone(mode=mode, sign=sign, at=at, zone=f"g{city.geonameid}"),
+        )
+    builder.button(
+        text=i18n.get("push-back"), callback_data=_back(mode, PushStep.ZONE, sign=sign, at=at)
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def location_request_keyboard(i18n: I18nContext) -> ReplyKeyboardMarkup:
+    """A reply keyboard: the one place Telegram offers "send my location"."""
+    button = KeyboardButton(text=i18n.get("push-send-location"), request_location=True)
+    return ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)
+
+
+def push_done_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=i18n.get("push-open-settings"), callback_data=OpenSettings())
+    builder.button(text=i18n.get("all-signs"), callback_data=MenuCallback())
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def pause_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
+    """1, 3, 7 days or until resumed; « Back to /settings."""
+    builder = InlineKeyboardBuilder()
+    for days in PAUSE_DAYS:
+        builder.button(
+            text=i18n.get("push-pause-days", days=days), callback_data=PushPause(days=days)
+        )
+    builder.button(text=i18n.get("push-pause-forever"), callback_data=PushPause(days=0))
+    builder.button(text=i18n.get("push-back"), callback_data=OpenSettings())
+    builder.adjust(len(PAUSE_DAYS), 1, 1)
     return builder.as_markup()

@@ -32,7 +32,16 @@ from bot.i18n import Translator
 log = structlog.get_logger(__name__)
 
 #: The user menu, in the order it is shown.
-USER_COMMANDS = ("start", "horoscope", "language", "settings", "help", "forget")
+USER_COMMANDS = (
+    "start",
+    "horoscope",
+    "subscribe",
+    "stop",
+    "language",
+    "settings",
+    "help",
+    "forget",
+)
 #: Added to the menu in each admin's own chat.
 ADMIN_COMMANDS = ("regen", "stats", "status")
 #: Telegram takes bot settings for a two-letter ISO 639-1 code only (or none: the default).

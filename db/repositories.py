@@ -13,7 +13,15 @@ from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import ForgottenUser, HoroscopeCache, HoroscopeView, User
+from db.models import (
+    ConversationState,
+    ForgottenUser,
+    HoroscopeCache,
+    HoroscopeView,
+    PushDelivery,
+    Subscription,
+    User,
+)
 
 # Rows per multi-row statement: 1,000 x 6 columns stays far below SQLite's and asyncpg's
 # 32,766 bound parameters.
@@ -325,8 +333,10 @@ async def export_users(
 
 
 async def forget_user(session: AsyncSession, user_id: int, now: datetime) -> bool:
-    """Delete everything stored about the user; note the id so a write batched elsewhere
-    before this moment cannot re-create them. True if there was a row."""
+    """Delete everything stored about the user (their row, their subscription to the daily
+    push and its delivery records, a conversation left open in /subscribe); note the id so a
+    write batched elsewhere before this moment cannot re-create them. True if there was a
+    row."""
     hold = _insert(session, User).values(
         user_id=user_id, first_seen=now, last_seen=now, updated_at=now
     )
@@ -335,6 +345,12 @@ async def forget_user(session: AsyncSession, user_id: int, now: datetime) -> boo
     )
     had_row = held.first() is None  # nothing inserted: the user was there
     await session.execute(delete(User).where(User.user_id == user_id))
+    await session.execute(delete(Subscription).where(Subscription.user_id == user_id))
+    await session.execute(delete(PushDelivery).where(PushDelivery.user_id == user_id))
+    # Conversation keys begin with "<user id>:" (db/conversations.py: conversation_key).
+    await session.execute(
+        delete(ConversationState).where(ConversationState.key.startswith(f"{user_id}:"))
+    )
     note = _insert(session, ForgottenUser).values(user_id=user_id, forgotten_at=now)
     note = note.on_conflict_do_update(
         index_elements=[ForgottenUser.user_id],

@@ -583,7 +583,16 @@ async def test_admins_see_their_commands_in_the_menu(
     await settled(app)  # started regardless
     menu = [c["command"] for c in fake_telegram.commands_for()]
     admin = [c["command"] for c in fake_telegram.commands_for({"type": "chat", "chat_id": ADMIN})]
-    assert menu == ["start", "horoscope", "language", "settings", "help", "forget"]
+    assert menu == [
+        "start",
+        "horoscope",
+        "subscribe",
+        "stop",
+        "language",
+        "settings",
+        "help",
+        "forget",
+    ]
     assert admin == [*menu, "regen", "stats", "status"]
     failed = [c for c in fake_telegram.calls_of("setMyCommands") if not c.ok]
     # Tried once: an admin who never opened the bot is not retried in every language.

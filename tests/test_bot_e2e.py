@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotApp
-from bot.callbacks import MenuCallback, SignCallback
+from bot.callbacks import MenuCallback, PushStart, SignCallback
 from db import repositories
 from db.models import HoroscopeView
 from services.clock import Clock
@@ -106,10 +106,19 @@ async def test_start_and_every_sign(
         assert stored is not None
         message = fake_telegram.messages[(USER, menu)]
         assert message["text"].endswith(stored)
-        assert buttons(fake_telegram, menu) == [MenuCallback().pack()]
+        assert buttons(fake_telegram, menu) == [PushStart().pack(), MenuCallback().pack()]
         await back_to_menu(fake_telegram, menu)  # for the next sign
     commands = [c["command"] for c in fake_telegram.commands_for()]
-    assert commands == ["start", "horoscope", "language", "settings", "help", "forget"]
+    assert commands == [
+        "start",
+        "horoscope",
+        "subscribe",
+        "stop",
+        "language",
+        "settings",
+        "help",
+        "forget",
+    ]
 
 
 class Now:
@@ -406,6 +415,8 @@ async def test_russian_by_default_help_and_commands(
     assert [c["description"] for c in fake_telegram.commands_for()] == [
         "Начать",
         "Гороскоп на сегодня",
+        "Гороскоп каждое утро",
+        "Отключить утренний гороскоп",
         "Язык",
         "Настройки",
         "Помощь",

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotApp
-from bot.callbacks import MenuCallback, SignCallback
+from bot.callbacks import MenuCallback, PushStart, SignCallback
 from db.models import HoroscopeView
 from services.clock import Clock
 from services.config import Settings
@@ -137,7 +137,7 @@ async def warm_behind_cold(
     assert not any(edits_in(COLD, "Leo ·")(c) for c in tg.calls)  # nobody got Leo yet
     preparing = await tg.wait_for_count(edits_in(COLD, "⏳"), len(COLD))
     assert len({c.params["chat_id"] for c in preparing}) == len(COLD)  # all 30 wait
-    assert buttons(tg, WARM, menus[WARM]) == [MenuCallback().pack()]
+    assert buttons(tg, WARM, menus[WARM]) == [PushStart().pack(), MenuCallback().pack()]
 
     llm.gate.set()
     shown = await tg.wait_for_count(edits_in(COLD, "Leo ·"), len(COLD))

@@ -180,6 +180,7 @@ def test_plural_forms(language: str) -> None:
         caption = strings.get("stats-current-day", total=count, change="+1")
         assert f"<b>{count}</b> {words['views'][i]} (" in caption, (count, caption)
         assert strings.get("stats-button-days", days=count) == f"{count} {words['days'][i]}"
+        assert strings.get("push-pause-days", days=count) == f"{count} {words['days'][i]}"
         users = strings.get("stats-users", total=count, new=0)
         assert users.startswith(f"👥 {count} {words['users'][i]} "), (count, users)
 

@@ -176,7 +176,16 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     # The command menu comes from setMyCommands.
     await page.locator("#menu-button").click()
     await expect(page.locator("#command-menu .command")).to_have_text(
-        ["/start", "/horoscope", "/language", "/settings", "/help", "/forget"]
+        [
+            "/start",
+            "/horoscope",
+            "/subscribe",
+            "/stop",
+            "/language",
+            "/settings",
+            "/help",
+            "/forget",
+        ]
     )
     await page.locator("#command-menu button", has_text="/start").click()
     menu_call = await tg.wait_for(to_chat(ALICE, "sendMessage"))
@@ -206,9 +215,10 @@ async def test_start_tap_regen_stats_in_chromium(page: Any, sandbox: Sandbox) ->
     await expect(menu.locator(".text")).to_have_text(visible)
     await expect(menu.locator(".meta")).to_contain_text("edited")
     await expect(page.locator(".message.in")).to_have_count(1)  # replaced, not added
-    # "Share" (inert in the web chat until it has inline mode) and "all signs".
-    await expect(menu.locator(".inline-button")).to_have_count(2)
+    # "Share", "Every morning" and "all signs".
+    await expect(menu.locator(".inline-button")).to_have_count(3)
     await expect(menu.locator(".inline-button").first).to_contain_text("Share")
+    await expect(menu.locator(".inline-button").nth(1)).to_contain_text("Every morning")
     bold = menu.locator(".text b").first
     await expect(bold).to_contain_text("Leo")  # the bot's <b> rendered as bold
     await screenshot(page, "sandbox-horoscope.png")
@@ -379,7 +389,16 @@ async def test_a_user_whose_app_is_in_ukrainian(page: Any, sandbox: Sandbox) -> 
     await expect(page.locator("#about-text")).to_have_text(pt.get("bot-description"))
     await page.locator("#menu-button").click()
     await expect(page.locator("#command-menu .command")).to_have_text(
-        ["/start", "/horoscope", "/language", "/settings", "/help", "/forget"]
+        [
+            "/start",
+            "/horoscope",
+            "/subscribe",
+            "/stop",
+            "/language",
+            "/settings",
+            "/help",
+            "/forget",
+        ]
     )
     await expect(page.locator("#command-menu .description").first).to_have_text(pt.get("cmd-start"))
     assert page.problems == []

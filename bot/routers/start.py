@@ -124,7 +124,11 @@ async def choose(message: Message, i18n: I18nContext) -> None:
 
 async def help_(message: Message, i18n: I18nContext, settings: Settings) -> None:
     # The commands, then what is stored about the user, why, and how to delete it.
-    parts = (i18n.get("help", tz=html.escape(settings.timezone)), i18n.get("help-users"))
+    parts = (
+        i18n.get("help", tz=html.escape(settings.timezone)),
+        i18n.get("help-push"),
+        i18n.get("help-users"),
+    )
     await message.answer("\n\n".join(parts))
 
 

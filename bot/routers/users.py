@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram_i18n import I18nContext
 
 from bot.alerts import sign_label
@@ -17,9 +17,11 @@ from bot.callbacks import (
     ForgetAction,
     ForgetCallback,
     LanguageCallback,
+    OpenSettings,
     SettingsAction,
     SettingsCallback,
 )
+from bot.i18n import format_day_month
 from bot.keyboards import (
     forget_keyboard,
     languages_keyboard,
@@ -30,6 +32,8 @@ from bot.keyboards import (
 )
 from bot.replies import answer_callback, show
 from services.config import shipped_languages
+from services.runtime import Services
+from services.subscriptions import Subscription
 from services.users import UserService, UserState
 from services.zodiac import ZodiacSign
 
@@ -44,8 +48,10 @@ def user_sign(state: UserState | None) -> ZodiacSign | None:
         return None
 
 
-def settings_text(i18n: I18nContext, state: UserState | None) -> str:
-    """One line per setting under the title: a later setting (the daily push) is a line more."""
+def settings_text(
+    i18n: I18nContext, state: UserState | None, subscription: Subscription | None = None
+) -> str:
+    """One line per setting under the title, then the daily push's."""
     language = native_name(i18n.locale)
     if state is None or state.language is None:
         language = i18n.get("settings-language-auto", language=language)
@@ -55,8 +61,34 @@ def settings_text(i18n: I18nContext, state: UserState | None) -> str:
         i18n.get("settings-title"),
         i18n.get("settings-language", language=language),
         i18n.get("settings-sign", sign=sign_text),
+        push_line(i18n, subscription),
     ]
     return "\n".join(lines)
+
+
+def push_line(i18n: I18nContext, subscription: Subscription | None) -> str:
+    """``🔔 Every morning: ♌ Leo at 07:30 (Asia/Yekaterinburg)``, paused or off."""
+    if subscription is None or subscription.state == "stopped":
+        return i18n.get("push-settings-off")
+    args = {
+        "sign": sign_label(ZodiacSign(subscription.sign), i18n.locale),
+        "time": subscription.push_time.strftime("%H:%M"),
+        "zone": subscription.timezone,
+    }
+    if subscription.state == "paused":
+        if subscription.paused_until is None:
+            return i18n.get("push-settings-paused-forever", **args)
+        until = format_day_month(subscription.paused_until, i18n.locale)
+        return i18n.get("push-settings-paused", date=until, **args)
+    return i18n.get("push-settings-on", **args)
+
+
+async def settings_view(
+    i18n: I18nContext, state: UserState | None, services: Services, user_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """/settings' text and buttons; reads the user's subscription (one query: rare)."""
+    subscription = await services.subscriptions.get(user_id)
+    return settings_text(i18n, state, subscription), settings_keyboard(i18n, subscription)
 
 
 async def language_menu(message: Message, i18n: I18nContext) -> None:
@@ -77,9 +109,23 @@ async def choose_language(
 
 
 async def settings(
-    message: Message, i18n: I18nContext, user_state: UserState | None = None
+    message: Message, i18n: I18nContext, services: Services, user_state: UserState | None = None
 ) -> None:
-    await message.answer(settings_text(i18n, user_state), reply_markup=settings_keyboard(i18n))
+    assert message.from_user is not None
+    text, markup = await settings_view(i18n, user_state, services, message.from_user.id)
+    await message.answer(text, reply_markup=markup)
+
+
+async def open_settings(
+    query: CallbackQuery,
+    i18n: I18nContext,
+    services: Services,
+    user_state: UserState | None = None,
+) -> None:
+    """ "⚙️ Settings" under a message (the push, the subscription's confirmation)."""
+    await answer_callback(query)
+    text, markup = await settings_view(i18n, user_state, services, query.from_user.id)
+    await show(query, text, markup)
 
 
 async def change_setting(
@@ -117,5 +163,6 @@ def create_router() -> Router:
     shipped = shipped_languages()
     router.callback_query.register(choose_language, LanguageCallback.filter(F.code.in_(shipped)))
     router.callback_query.register(change_setting, SettingsCallback.filter())
+    router.callback_query.register(open_settings, OpenSettings.filter())
     router.callback_query.register(forget_answer, ForgetCallback.filter())
     return router

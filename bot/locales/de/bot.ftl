@@ -189,3 +189,69 @@ share-preparing-title = ⏳ { $sign }: Das Horoskop wird gerade geschrieben
 share-preparing-description = Versuch es gleich noch einmal.
 share-preparing-message = ⏳ Das heutige Horoskop für { $sign } wird gerade noch geschrieben. Öffne Zodiac, um es gleich zu lesen.
 stats-shares = 📤 Geteilt: { $chosen } · über einen Link geöffnet: { $starts } · neue Nutzer über einen Link: { $referred }
+
+## Push
+
+# Das Befehlsmenü: der tägliche Versand.
+cmd-subscribe = Horoskop jeden Morgen
+cmd-stop = Morgenhoroskop abbestellen
+# /help: was das Morgenhoroskop ist und was dafür gespeichert wird.
+help-push =
+    /subscribe — dein Horoskop jeden Morgen, zu deiner Uhrzeit
+    /stop — keine Morgenhoroskope mehr
+    Für das Morgenhoroskop speichere ich außerdem sein Sternzeichen, die Uhrzeit und die Zeitzone (von einem geteilten Standort bleibt nur die Zeitzone; wo du bist, wird nicht gespeichert).
+push-button = 🔔 Jeden Morgen
+push-step-sign =
+    🔔 <b>Jeden Morgen</b> · Schritt 1 von 3
+    Das Horoskop welches Sternzeichens soll ich dir schicken?
+push-step-time =
+    🔔 <b>Jeden Morgen</b> · Schritt 2 von 3
+    { $sign }: um wie viel Uhr?
+push-other-time = ⌨️ Andere Uhrzeit
+push-type-time =
+    ⌨️ Schreib die Uhrzeit in Stunden und Minuten, zum Beispiel <b>07:30</b> oder <b>19.45</b>.
+push-bad-time =
+    🤔 „{ $text }“ verstehe ich nicht als Uhrzeit. Schreib Stunden und Minuten, zum Beispiel <b>07:30</b>, <b>7:30</b> oder <b>19.45</b>.
+push-step-zone =
+    🔔 <b>Jeden Morgen</b> · Schritt 3 von 3
+    { $sign } um { $time }. In welcher Zeitzone bist du?
+    📍 Teile deinen Standort, ⌨️ schreib deine Stadt (zum Beispiel <i>Berlin</i> oder <i>München</i>) oder wähle unten.
+push-share-location = 📍 Standort teilen
+push-location-ask = 📍 Tippe unten auf „Meinen Standort senden“. Ich speichere nur deine Zeitzone, nie, wo du bist.
+push-send-location = 📍 Meinen Standort senden
+push-location-back = « Zurück
+push-location-done = 📍 Zeitzone: { $zone }
+push-location-failed = 🤷 Die Zeitzone dieses Ortes konnte ich nicht bestimmen. Schreib deine Stadt oder wähle eine Zeitzone.
+push-city-several = Es gibt mehrere Orte namens „{ $text }“. Welcher ist deiner?
+push-city-none = 🤷 Eine Stadt namens „{ $text }“ kenne ich nicht. Versuch eine größere Stadt in der Nähe, den englischen Namen oder teile deinen Standort.
+push-zone-unknown = Dieser Ort steht nicht mehr in der Liste. Bitte wähle noch einmal.
+push-subscribed =
+    ✅ { $sign } jeden Tag um { $time } ({ $zone }).
+    Nächstes: { $next }.
+push-next-today = heute, { $date }
+push-next-tomorrow = morgen, { $date }
+push-back = « Zurück
+push-open-settings = ⚙️ Einstellungen
+push-settings-on = 🔔 Jeden Morgen: { $sign } um { $time } ({ $zone })
+push-settings-paused = ⏸ Jeden Morgen: { $sign } um { $time } ({ $zone }), pausiert bis { $date }
+push-settings-paused-forever = ⏸ Jeden Morgen: { $sign } um { $time } ({ $zone }), pausiert
+push-settings-off = 🔕 Jeden Morgen: aus
+push-change-sign = ✨ Sternzeichen am Morgen
+push-change-time = 🕖 Uhrzeit
+push-change-zone = 🌍 Zeitzone
+push-pause = ⏸ Pausieren
+push-resume = ▶️ Fortsetzen
+push-unsubscribe = 🔕 Abbestellen
+push-pause-ask = ⏸ Wie lange soll das Morgenhoroskop pausieren?
+push-pause-days = { $days } { $days ->
+        [one] Tag
+       *[other] Tage
+    }
+push-pause-forever = Bis ich fortsetze
+push-saved = ✅ Gespeichert
+push-paused = ⏸ Pausiert bis { $date }
+push-paused-forever = ⏸ Pausiert, bis du fortsetzt
+push-resumed = ▶️ Fortgesetzt
+push-unsubscribed = 🔕 Abbestellt
+push-stopped = 🔕 Erledigt: keine Morgenhoroskope mehr. Mit /subscribe kommen sie wieder.
+push-not-subscribed = Du hast kein Morgenhoroskop. Mit /subscribe schicke ich es dir jeden Tag.

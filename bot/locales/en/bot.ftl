@@ -186,3 +186,69 @@ share-preparing-title = ⏳ { $sign }: the horoscope is being written
 share-preparing-description = Try again in a moment.
 share-preparing-message = ⏳ Today's horoscope for { $sign } is still being written. Open Zodiac to read it in a moment.
 stats-shares = 📤 Shared: { $chosen } · opened through a link: { $starts } · new users through a link: { $referred }
+
+## Push
+
+# The command menu: the daily push.
+cmd-subscribe = Horoscope every morning
+cmd-stop = Stop the morning horoscope
+# /help: what the daily push is and what it stores.
+help-push =
+    /subscribe — your horoscope every morning, at your time
+    /stop — no more morning horoscopes
+    For the morning horoscope I also keep its sign, time and time zone (a shared location gives only the time zone; where you are is not stored).
+push-button = 🔔 Every morning
+push-step-sign =
+    🔔 <b>Every morning</b> · step 1 of 3
+    Which sign's horoscope shall I send you?
+push-step-time =
+    🔔 <b>Every morning</b> · step 2 of 3
+    { $sign }: at what time?
+push-other-time = ⌨️ Another time
+push-type-time =
+    ⌨️ Type the time as hours and minutes, for example <b>07:30</b> or <b>19.45</b>.
+push-bad-time =
+    🤔 “{ $text }” isn't a time I understand. Type hours and minutes, for example <b>07:30</b>, <b>7:30</b> or <b>19.45</b>.
+push-step-zone =
+    🔔 <b>Every morning</b> · step 3 of 3
+    { $sign } at { $time }. Which time zone are you in?
+    📍 Share your location, ⌨️ type your city (for example <i>London</i> or <i>New York</i>), or choose below.
+push-share-location = 📍 Share my location
+push-location-ask = 📍 Tap “Send my location” below. I keep only your time zone, never where you are.
+push-send-location = 📍 Send my location
+push-location-back = « Back
+push-location-done = 📍 Time zone: { $zone }
+push-location-failed = 🤷 I couldn't tell the time zone of that place. Type your city or choose a zone.
+push-city-several = Several places are called “{ $text }”. Which one is yours?
+push-city-none = 🤷 I don't know a city called “{ $text }”. Try a bigger city nearby, its English name, or share your location.
+push-zone-unknown = This place is no longer on the list. Please choose again.
+push-subscribed =
+    ✅ { $sign } every day at { $time } ({ $zone }).
+    Next: { $next }.
+push-next-today = today, { $date }
+push-next-tomorrow = tomorrow, { $date }
+push-back = « Back
+push-open-settings = ⚙️ Settings
+push-settings-on = 🔔 Every morning: { $sign } at { $time } ({ $zone })
+push-settings-paused = ⏸ Every morning: { $sign } at { $time } ({ $zone }), paused until { $date }
+push-settings-paused-forever = ⏸ Every morning: { $sign } at { $time } ({ $zone }), paused
+push-settings-off = 🔕 Every morning: off
+push-change-sign = ✨ Morning sign
+push-change-time = 🕖 Time
+push-change-zone = 🌍 Time zone
+push-pause = ⏸ Pause
+push-resume = ▶️ Resume
+push-unsubscribe = 🔕 Unsubscribe
+push-pause-ask = ⏸ Pause the morning horoscope for how long?
+push-pause-days = { $days } { $days ->
+        [one] day
+       *[other] days
+    }
+push-pause-forever = Until I resume
+push-saved = ✅ Saved
+push-paused = ⏸ Paused until { $date }
+push-paused-forever = ⏸ Paused until you resume
+push-resumed = ▶️ Resumed
+push-unsubscribed = 🔕 Unsubscribed
+push-stopped = 🔕 Done: no more morning horoscopes. /subscribe brings them back.
+push-not-subscribed = You have no morning horoscope. /subscribe, and I'll send it every day.

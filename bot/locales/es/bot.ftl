@@ -188,3 +188,69 @@ share-preparing-title = ⏳ { $sign }: el horóscopo se está escribiendo
 share-preparing-description = Vuelve a intentarlo en un momento.
 share-preparing-message = ⏳ El horóscopo de hoy para { $sign } todavía se está escribiendo. Abre Zodiac para leerlo en un momento.
 stats-shares = 📤 Compartidos: { $chosen } · abiertos desde un enlace: { $starts } · usuarios nuevos desde un enlace: { $referred }
+
+## Push
+
+# El menú de comandos: el envío diario.
+cmd-subscribe = Horóscopo cada mañana
+cmd-stop = Dejar el horóscopo matutino
+# /help: qué es el horóscopo matutino y qué se guarda para él.
+help-push =
+    /subscribe — tu horóscopo cada mañana, a tu hora
+    /stop — no más horóscopos por la mañana
+    Para el horóscopo matutino guardo además su signo, la hora y la zona horaria (de una ubicación compartida solo queda la zona horaria; no guardo dónde estás).
+push-button = 🔔 Cada mañana
+push-step-sign =
+    🔔 <b>Cada mañana</b> · paso 1 de 3
+    ¿De qué signo te envío el horóscopo?
+push-step-time =
+    🔔 <b>Cada mañana</b> · paso 2 de 3
+    { $sign }: ¿a qué hora?
+push-other-time = ⌨️ Otra hora
+push-type-time =
+    ⌨️ Escribe la hora en horas y minutos, por ejemplo <b>07:30</b> o <b>19.45</b>.
+push-bad-time =
+    🤔 «{ $text }» no es una hora que entienda. Escribe horas y minutos, por ejemplo <b>07:30</b>, <b>7:30</b> o <b>19.45</b>.
+push-step-zone =
+    🔔 <b>Cada mañana</b> · paso 3 de 3
+    { $sign } a las { $time }. ¿En qué zona horaria estás?
+    📍 Comparte tu ubicación, ⌨️ escribe tu ciudad (por ejemplo <i>Madrid</i> o <i>Buenos Aires</i>) o elige abajo.
+push-share-location = 📍 Compartir mi ubicación
+push-location-ask = 📍 Pulsa «Enviar mi ubicación» abajo. Solo guardo tu zona horaria, nunca dónde estás.
+push-send-location = 📍 Enviar mi ubicación
+push-location-back = « Atrás
+push-location-done = 📍 Zona horaria: { $zone }
+push-location-failed = 🤷 No pude saber la zona horaria de ese lugar. Escribe tu ciudad o elige una zona.
+push-city-several = Hay varios lugares llamados «{ $text }». ¿Cuál es el tuyo?
+push-city-none = 🤷 No conozco ninguna ciudad llamada «{ $text }». Prueba con una ciudad grande cercana, su nombre en inglés o comparte tu ubicación.
+push-zone-unknown = Este lugar ya no está en la lista. Elige de nuevo, por favor.
+push-subscribed =
+    ✅ { $sign } cada día a las { $time } ({ $zone }).
+    Próximo: { $next }.
+push-next-today = hoy, { $date }
+push-next-tomorrow = mañana, { $date }
+push-back = « Atrás
+push-open-settings = ⚙️ Ajustes
+push-settings-on = 🔔 Cada mañana: { $sign } a las { $time } ({ $zone })
+push-settings-paused = ⏸ Cada mañana: { $sign } a las { $time } ({ $zone }), en pausa hasta el { $date }
+push-settings-paused-forever = ⏸ Cada mañana: { $sign } a las { $time } ({ $zone }), en pausa
+push-settings-off = 🔕 Cada mañana: desactivado
+push-change-sign = ✨ Signo de la mañana
+push-change-time = 🕖 Hora
+push-change-zone = 🌍 Zona horaria
+push-pause = ⏸ Pausar
+push-resume = ▶️ Reanudar
+push-unsubscribe = 🔕 Darse de baja
+push-pause-ask = ⏸ ¿Por cuánto tiempo pauso el horóscopo matutino?
+push-pause-days = { $days } { $days ->
+        [one] día
+       *[other] días
+    }
+push-pause-forever = Hasta que lo reanude
+push-saved = ✅ Guardado
+push-paused = ⏸ En pausa hasta el { $date }
+push-paused-forever = ⏸ En pausa hasta que lo reanudes
+push-resumed = ▶️ Reanudado
+push-unsubscribed = 🔕 Te has dado de baja
+push-stopped = 🔕 Hecho: no habrá más horóscopos por la mañana. /subscribe para volver a recibirlos.
+push-not-subscribed = No tienes horóscopo matutino. Usa /subscribe y te lo enviaré cada día.

@@ -193,3 +193,69 @@ share-preparing-title = ⏳ { $sign }: o horóscopo está sendo escrito
 share-preparing-description = Tente de novo daqui a pouco.
 share-preparing-message = ⏳ O horóscopo de hoje para { $sign } ainda está sendo escrito. Abra o Zodiac para lê-lo daqui a pouco.
 stats-shares = 📤 Compartilhados: { $chosen } · abertos por um link: { $starts } · novos usuários por um link: { $referred }
+
+## Push
+
+# O menu de comandos: o envio diário.
+cmd-subscribe = Horóscopo toda manhã
+cmd-stop = Parar o horóscopo da manhã
+# /help: o que é o horóscopo da manhã e o que fica guardado para ele.
+help-push =
+    /subscribe — seu horóscopo toda manhã, no seu horário
+    /stop — chega de horóscopos de manhã
+    Para o horóscopo da manhã eu guardo também o signo, o horário e o fuso horário (de uma localização compartilhada fica só o fuso; onde você está não é guardado).
+push-button = 🔔 Toda manhã
+push-step-sign =
+    🔔 <b>Toda manhã</b> · passo 1 de 3
+    De qual signo devo enviar o horóscopo?
+push-step-time =
+    🔔 <b>Toda manhã</b> · passo 2 de 3
+    { $sign }: a que horas?
+push-other-time = ⌨️ Outro horário
+push-type-time =
+    ⌨️ Digite o horário em horas e minutos, por exemplo <b>07:30</b> ou <b>19.45</b>.
+push-bad-time =
+    🤔 “{ $text }” não é um horário que eu entenda. Digite horas e minutos, por exemplo <b>07:30</b>, <b>7:30</b> ou <b>19.45</b>.
+push-step-zone =
+    🔔 <b>Toda manhã</b> · passo 3 de 3
+    { $sign } às { $time }. Em que fuso horário você está?
+    📍 Compartilhe sua localização, ⌨️ digite sua cidade (por exemplo <i>São Paulo</i> ou <i>Lisboa</i>) ou escolha abaixo.
+push-share-location = 📍 Compartilhar localização
+push-location-ask = 📍 Toque em “Enviar minha localização” abaixo. Guardo só o seu fuso horário, nunca onde você está.
+push-send-location = 📍 Enviar minha localização
+push-location-back = « Voltar
+push-location-done = 📍 Fuso horário: { $zone }
+push-location-failed = 🤷 Não consegui saber o fuso horário desse lugar. Digite sua cidade ou escolha um fuso.
+push-city-several = Há vários lugares chamados “{ $text }”. Qual é o seu?
+push-city-none = 🤷 Não conheço nenhuma cidade chamada “{ $text }”. Tente uma cidade maior perto, o nome em inglês ou compartilhe sua localização.
+push-zone-unknown = Este lugar não está mais na lista. Escolha de novo, por favor.
+push-subscribed =
+    ✅ { $sign } todo dia às { $time } ({ $zone }).
+    Próximo: { $next }.
+push-next-today = hoje, { $date }
+push-next-tomorrow = amanhã, { $date }
+push-back = « Voltar
+push-open-settings = ⚙️ Configurações
+push-settings-on = 🔔 Toda manhã: { $sign } às { $time } ({ $zone })
+push-settings-paused = ⏸ Toda manhã: { $sign } às { $time } ({ $zone }), pausado até { $date }
+push-settings-paused-forever = ⏸ Toda manhã: { $sign } às { $time } ({ $zone }), pausado
+push-settings-off = 🔕 Toda manhã: desligado
+push-change-sign = ✨ Signo da manhã
+push-change-time = 🕖 Horário
+push-change-zone = 🌍 Fuso horário
+push-pause = ⏸ Pausar
+push-resume = ▶️ Retomar
+push-unsubscribe = 🔕 Cancelar inscrição
+push-pause-ask = ⏸ Pausar o horóscopo da manhã por quanto tempo?
+push-pause-days = { $days } { $days ->
+        [one] dia
+       *[other] dias
+    }
+push-pause-forever = Até eu retomar
+push-saved = ✅ Salvo
+push-paused = ⏸ Pausado até { $date }
+push-paused-forever = ⏸ Pausado até você retomar
+push-resumed = ▶️ Retomado
+push-unsubscribed = 🔕 Inscrição cancelada
+push-stopped = 🔕 Pronto: não haverá mais horóscopos de manhã. Use /subscribe para voltar a recebê-los.
+push-not-subscribed = Você não tem o horóscopo da manhã. Use /subscribe e eu o envio todo dia.

@@ -202,3 +202,71 @@ share-preparing-title = ⏳ { $sign }: гороскоп ще пишеться
 share-preparing-description = Спробуйте ще раз за хвилину.
 share-preparing-message = ⏳ Гороскоп на сьогодні для знака { $sign } ще пишеться. Відкрийте Zodiac, щоб прочитати його трохи згодом.
 stats-shares = 📤 Поділилися: { $chosen } · відкрили за посиланням: { $starts } · нових користувачів за посиланням: { $referred }
+
+## Push
+
+# Меню команд: щоденна розсилка.
+cmd-subscribe = Гороскоп щоранку
+cmd-stop = Вимкнути ранковий гороскоп
+# /help: що таке ранковий гороскоп і що для нього зберігається.
+help-push =
+    /subscribe — гороскоп щоранку в зручний час
+    /stop — більше не надсилати ранковий гороскоп
+    Для ранкового гороскопа я зберігаю ще його знак, час і часовий пояс (з геопозиції лишається тільки часовий пояс, де ви перебуваєте, не зберігається).
+push-button = 🔔 Щоранку
+push-step-sign =
+    🔔 <b>Щоранку</b> · крок 1 з 3
+    Гороскоп якого знака надсилати?
+push-step-time =
+    🔔 <b>Щоранку</b> · крок 2 з 3
+    { $sign }: о котрій?
+push-other-time = ⌨️ Інший час
+push-type-time =
+    ⌨️ Напишіть час у годинах і хвилинах, наприклад <b>07:30</b> або <b>19.45</b>.
+push-bad-time =
+    🤔 «{ $text }» не схоже на час. Напишіть години й хвилини, наприклад <b>07:30</b>, <b>7:30</b> або <b>19.45</b>.
+push-step-zone =
+    🔔 <b>Щоранку</b> · крок 3 з 3
+    { $sign } о { $time }. У якому ви часовому поясі?
+    📍 Надішліть геопозицію, ⌨️ напишіть своє місто (наприклад, <i>Київ</i> або <i>Львів</i>) або виберіть нижче.
+push-share-location = 📍 Надіслати геопозицію
+push-location-ask = 📍 Натисніть «Надіслати мою геопозицію» внизу. Я збережу тільки часовий пояс, а не те, де ви перебуваєте.
+push-send-location = 📍 Надіслати мою геопозицію
+push-location-back = « Назад
+push-location-done = 📍 Часовий пояс: { $zone }
+push-location-failed = 🤷 Не вдалося визначити часовий пояс цього місця. Напишіть своє місто або виберіть пояс.
+push-city-several = Міст «{ $text }» кілька. Яке ваше?
+push-city-none = 🤷 Не знаю міста «{ $text }». Спробуйте велике місто поруч, назву англійською або надішліть геопозицію.
+push-zone-unknown = Цього місця вже немає у списку. Виберіть, будь ласка, ще раз.
+push-subscribed =
+    ✅ { $sign } щодня о { $time } ({ $zone }).
+    Наступний: { $next }.
+push-next-today = сьогодні, { $date }
+push-next-tomorrow = завтра, { $date }
+push-back = « Назад
+push-open-settings = ⚙️ Налаштування
+push-settings-on = 🔔 Щоранку: { $sign } о { $time } ({ $zone })
+push-settings-paused = ⏸ Щоранку: { $sign } о { $time } ({ $zone }), на паузі до { $date }
+push-settings-paused-forever = ⏸ Щоранку: { $sign } о { $time } ({ $zone }), на паузі
+push-settings-off = 🔕 Щоранку: вимкнено
+push-change-sign = ✨ Знак для ранку
+push-change-time = 🕖 Час
+push-change-zone = 🌍 Часовий пояс
+push-pause = ⏸ Пауза
+push-resume = ▶️ Відновити
+push-unsubscribe = 🔕 Відписатися
+push-pause-ask = ⏸ На скільки призупинити ранковий гороскоп?
+push-pause-days = { $days } { $days ->
+        [one] день
+        [few] дні
+        [many] днів
+       *[other] дня
+    }
+push-pause-forever = Доки не відновлю
+push-saved = ✅ Збережено
+push-paused = ⏸ Пауза до { $date }
+push-paused-forever = ⏸ Пауза, доки не відновите
+push-resumed = ▶️ Відновлено
+push-unsubscribed = 🔕 Ви відписалися
+push-stopped = 🔕 Готово: ранкових гороскопів більше не буде. /subscribe — щоб повернути.
+push-not-subscribed = Ранковий гороскоп не підключено. /subscribe — і я надсилатиму його щодня.
