@@ -19,7 +19,8 @@ from services.clock import Clock
 from services.cold_taps import ColdTaps
 from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService, LanguagesInUse
-from services.scheduler import DailyJobState, generate_daily_horoscopes
+from services.push_stats import record_subscribers
+from services.scheduler import DailyJobState, DailyReport, generate_daily_horoscopes
 from services.stats import ViewCounter
 from services.subscriptions import SubscriptionService
 from services.users import UserService
@@ -160,7 +161,7 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         locks=AdvisoryLocks(engine),
     )
     cold_taps = ColdTaps(settings.max_cold_taps)
-    return Services(
+    services = Services(
         settings=settings,
         engine=engine,
         ai=ai,
@@ -170,3 +171,10 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         subscriptions=SubscriptionService(sessionmaker, clock),
         statements=StatementCount().attach(engine),
     )
+
+    async def count_subscribers(report: DailyReport) -> None:
+        # /stats' subscribers over time: yesterday's count, taken when the daily job has run.
+        await record_subscribers(sessionmaker, clock)
+
+    services.daily.listeners.append(count_subscribers)
+    return services

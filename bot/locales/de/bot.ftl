@@ -180,3 +180,24 @@ forget-yes = 🗑 Ja, löschen
 forget-cancel = Abbrechen
 forget-done = ✅ Erledigt: Ich habe alles gelöscht, was ich über dich gespeichert hatte. Wenn du wieder /start schickst, fange ich ganz von vorn an.
 forget-cancelled = Es wurde nichts gelöscht.
+
+## Push (operators)
+
+# /status, nach den Zeilen zum Bot: der tägliche Versand. „Noch offen“: vor Ende des heutigen Tages in TIMEZONE zu senden.
+status-push =
+    🔔 <b>Täglicher Versand</b>
+    Abonnenten: { $active } aktiv · { $paused } pausiert
+    Heute: { $sent } gesendet · { $due } noch offen · { $failed } fehlgeschlagen
+    Bot blockiert: heute { $blocked_today } · insgesamt { $blocked_total }
+    Nächste Welle: { $next }
+# Die nächste Welle: wann (in TIMEZONE) und wie viele Nachrichten in dieser Minute fällig sind.
+status-push-wave = { $when } ({ $timezone }), fällig: { $count }
+status-push-wave-none = keine geplant
+# /stats: aktive Abonnenten jetzt, gestern und vor 7 Tagen (zum Tagesende gezählt; „—“: nicht gezählt).
+stats-subscribers = 🔔 Abonnenten: { $today } · gestern { $yesterday } · vor 7 Tagen { $week }
+# /stats, Diagramm: der Titel des Abonnenten-Bereichs unter den Aufrufen und seine Achse.
+chart-subscribers = Aktive Abonnenten, { $days ->
+        [one] letzter Tag
+       *[other] letzte { $days } Tage
+    }
+chart-subscribers-axis = Abonnenten

@@ -179,3 +179,24 @@ forget-yes = 🗑 Sí, borrar
 forget-cancel = Cancelar
 forget-done = ✅ Listo: borré todo lo que guardaba sobre ti. Si vuelves a enviar /start, empezaré de cero.
 forget-cancelled = No se borró nada.
+
+## Push (operators)
+
+# /status, tras las líneas del bot: el envío diario. «Pendientes»: por enviar antes del fin del día en TIMEZONE.
+status-push =
+    🔔 <b>Envío diario</b>
+    Suscriptores: activos { $active } · en pausa { $paused }
+    Hoy: enviados { $sent } · pendientes { $due } · fallidos { $failed }
+    Bloquearon el bot: hoy { $blocked_today } · en total { $blocked_total }
+    Próxima tanda: { $next }
+# La próxima tanda: cuándo (en TIMEZONE) y cuántos mensajes tocan en ese minuto.
+status-push-wave = { $when } ({ $timezone }), pendientes: { $count }
+status-push-wave-none = ninguna programada
+# /stats: suscriptores activos ahora, ayer y hace 7 días (al final del día; «—»: sin contar).
+stats-subscribers = 🔔 Suscriptores: { $today } · ayer { $yesterday } · hace 7 días { $week }
+# /stats, gráfico: el título del panel de suscriptores bajo las vistas, y su eje.
+chart-subscribers = Suscriptores activos, { $days ->
+        [one] último día
+       *[other] últimos { $days } días
+    }
+chart-subscribers-axis = Suscriptores
