@@ -1,8 +1,11 @@
 """``horoscope-bot users import|export FILE.csv``: moving users from or to another bot.
 
-The file has a header row and the columns ``user_id,language,sign`` (others are ignored).
-The language counts as the user's own choice. Bad rows are reported by line number and
-skipped; the good ones are written in one transaction, so an import is whole or nothing.
+The file has a header row and the columns ``user_id,language,sign,push_time,timezone``
+(others are ignored; the last two are optional). The language counts as the user's own
+choice. A ``push_time`` (``HH:MM``) subscribes the user to the daily push at that local time
+in ``timezone`` (an IANA name) for ``sign``. Bad rows are reported by line number, column,
+value and why, and skipped; the good ones are written in one transaction, so an import is
+whole or nothing.
 """
 
 from __future__ import annotations
@@ -45,10 +48,15 @@ async def import_file(database_url: str, path: Path, *, err: TextIO = sys.stderr
         print(f"{path}:{line}: {reason} (skipped)", file=err)
     engine = create_engine(database_url)
     try:
-        await import_users(create_sessionmaker(engine), good, Clock("UTC"))
+        report = await import_users(create_sessionmaker(engine), good, Clock("UTC"))
     finally:
         await engine.dispose()
-    print(f"imported {len(good)} users, skipped {len(errors)} bad rows")
+    print(
+        f"imported {report.users} users, skipped {len(errors)} bad rows, "
+        f"{report.subscriptions} subscriptions written"
+    )
+    if report.kept:  # the user's own pause or /stop wins over the file
+        print(f"left {report.kept} subscriptions as their users paused or stopped them")
     return 1 if errors else 0
 
 
@@ -60,8 +68,9 @@ async def export_file(database_url: str, path: Path) -> int:
             writer = csv.writer(file)
             writer.writerow(CSV_COLUMNS)
             async with create_sessionmaker(engine)() as session:
-                async for user_id, language, sign in repositories.export_users(session):
-                    writer.writerow((user_id, language or "", sign or ""))
+                async for user_id, language, sign, at, zone in repositories.export_users(session):
+                    push_time = at.strftime("%H:%M") if at is not None else ""
+                    writer.writerow((user_id, language or "", sign or "", push_time, zone or ""))
                     count += 1
     finally:
         await engine.dispose()

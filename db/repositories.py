@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, case, delete, exists, func, or_, select, update
@@ -294,9 +294,22 @@ async def import_users(
 ) -> None:
     """(user_id, language, sign) rows from an operator's file: the language counts as the
     user's choice; an empty value keeps what is stored. New users are first and last seen
-    ``now``."""
+    ``now``. One statement compiled once, executed with ``CHUNK`` rows at a time
+    (executemany): a multi-row VALUES is compiled anew for every chunk, ~1 s of CPU per
+    1,000 rows."""
+    stmt = _insert(session, User)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[User.user_id],
+        set_={
+            "language": func.coalesce(stmt.excluded.language, User.language),
+            "sign": func.coalesce(stmt.excluded.sign, User.sign),
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    connection = await session.connection()  # Core, not the ORM's bulk layer
     for chunk in _chunks(rows):
-        stmt = _insert(session, User).values(
+        await connection.execute(
+            stmt,
             [
                 {
                     "user_id": user_id,
@@ -307,29 +320,34 @@ async def import_users(
                     "updated_at": now,
                 }
                 for user_id, language, sign in chunk
-            ]
+            ],
         )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[User.user_id],
-            set_={
-                "language": func.coalesce(stmt.excluded.language, User.language),
-                "sign": func.coalesce(stmt.excluded.sign, User.sign),
-                "updated_at": stmt.excluded.updated_at,
-            },
-        )
-        await session.execute(stmt)
 
 
 async def export_users(
     session: AsyncSession,
-) -> AsyncIterator[tuple[int, str | None, str | None]]:
-    """(user_id, chosen language, sign) of every user, by id, streamed."""
+) -> AsyncIterator[tuple[int, str | None, str | None, time | None, str | None]]:
+    """(user_id, chosen language, sign, push_time, timezone) of every user, by id, streamed.
+
+    A user with an active subscription: its sign (what ``users import`` reads the sign column
+    as when push_time is set), time and zone. Otherwise the last sign tapped and no time: a
+    paused or stopped subscription is not exported, since a file imported into another bot
+    subscribes everyone in it, and who paused or stopped must not be pushed to."""
+    active = and_(Subscription.user_id == User.user_id, Subscription.state == "active")
     result = await session.stream(
-        select(User.user_id, User.language, User.sign).order_by(User.user_id)
+        select(
+            User.user_id,
+            User.language,
+            func.coalesce(Subscription.sign, User.sign),
+            Subscription.push_time,
+            Subscription.timezone,
+        )
+        .outerjoin(Subscription, active)
+        .order_by(User.user_id)
     )
     async for partition in result.partitions(CHUNK):
-        for user_id, language, sign in partition:
-            yield user_id, language, sign
+        for user_id, language, sign, push_time, timezone in partition:
+            yield user_id, language, sign, push_time, timezone
 
 
 async def forget_user(session: AsyncSession, user_id: int, now: datetime) -> bool:

@@ -1,4 +1,5 @@
-"""The /stats picture: views per sign as a horizontal grouped bar chart, rendered to PNG.
+"""The /stats picture: views per sign as a horizontal grouped bar chart, rendered to PNG;
+with subscribers to the daily push, a second panel under it: active subscribers per day.
 
 matplotlib's object-oriented API with the Agg canvas (no pyplot, no GUI backend, no global
 figure registry). matplotlib is not thread-safe, so renders are serialised by a lock; callers
@@ -13,11 +14,14 @@ import io
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 FONT = "DejaVu Sans"
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 6.0, 120  # 960 x 720 pixels
+SERIES_HEIGHT_IN = 2.6  # the subscribers panel adds 312 pixels: 960 x 1032
 CURRENT_COLOUR = "#5b4bdb"
 BASELINE_COLOUR = "#c9c3f2"
+SERIES_COLOUR = "#1f9e89"
 
 _render_lock = threading.Lock()
 
@@ -31,12 +35,25 @@ class ChartData:
     current_label: str
     baseline_label: str
     axis_label: str
+    series: SeriesData | None = None  # the subscribers panel under the bars
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesData:
+    """One count per day, oldest first; None where nothing was counted (drawn as a gap)."""
+
+    title: str
+    labels: Sequence[str]  # one per day, e.g. "15 Jun"; only a few are shown
+    values: Sequence[int | None]
 
 
 def render_views_chart(data: ChartData) -> bytes:
-    """A PNG (960x720) comparing ``current`` with ``baseline`` for each label."""
+    """A PNG (960x720, 960x1032 with a series) comparing ``current`` with ``baseline`` for
+    each label, and the series under it."""
     if not (len(data.labels) == len(data.current) == len(data.baseline)):
         raise ValueError("labels, current and baseline must have the same length")
+    if data.series is not None and len(data.series.labels) != len(data.series.values):
+        raise ValueError("a series needs one label per value")
     # Imported on first use, in the worker thread: matplotlib and numpy are ~60 MB of RSS the
     # bot would otherwise carry for its whole life for a command admins use a few times a
     # day (benchmarks/e2e.py's peak-RSS goal). The first chart pays ~0.7 s for the import.
@@ -47,10 +64,13 @@ def render_views_chart(data: ChartData) -> bytes:
     with _render_lock:
         # Fixed margins, not a layout engine: constrained layout measures every text twice
         # and doubled the render time. The left margin fits "♐ Sagittarius" / "♏ Скорпион".
-        figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+        extra = SERIES_HEIGHT_IN if data.series is not None else 0.0
+        height_in = HEIGHT_IN + extra
+        figure = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
         FigureCanvasAgg(figure)
-        figure.subplots_adjust(left=0.17, right=0.97, top=0.86, bottom=0.09)
-        axes = figure.add_subplot()
+        # The bars keep their 6-inch layout at the top; the series panel goes below.
+        bottom = (extra + 0.09 * HEIGHT_IN) / height_in
+        axes = figure.add_axes((0.17, bottom, 0.80, (0.86 - 0.09) * HEIGHT_IN / height_in))
         rows = range(len(data.labels))
         height = 0.38
         current = axes.barh(
@@ -87,9 +107,48 @@ def render_views_chart(data: ChartData) -> bytes:
             frameon=False,
             prop={"family": FONT, "size": 10},
         )
+        if data.series is not None:
+            _series_panel(figure, data.series, height_in)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", facecolor="white")
         return buffer.getvalue()
+
+
+def _series_panel(figure: Any, series: SeriesData, height_in: float) -> None:
+    """Subscribers per day: a line with a dot per counted day, the last value labelled, a
+    date under every few days (at most 8), whole numbers on the axis."""
+    from matplotlib.ticker import MaxNLocator
+
+    # Below the bars' x-axis label: 0.45 in of margin at the bottom, the title above.
+    axes = figure.add_axes((0.17, 0.45 / height_in, 0.80, 1.55 / height_in))
+    days = range(len(series.values))
+    values = [float("nan") if v is None else float(v) for v in series.values]
+    axes.plot(days, values, color=SERIES_COLOUR, linewidth=2, marker="o", markersize=3.5)
+    counted = [(day, v) for day, v in zip(days, series.values, strict=True) if v is not None]
+    if counted:
+        last_day, last = counted[-1]
+        axes.annotate(
+            _number(last),
+            (last_day, last),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+            fontfamily=FONT,
+        )
+    step = max(1, -(-len(series.labels) // 8))  # ceil: at most 8 dates
+    ticks = [d for d in days if (len(series.labels) - 1 - d) % step == 0]  # today always
+    axes.set_xticks(ticks, [series.labels[d] for d in ticks], fontfamily=FONT, fontsize=9)
+    axes.set_xlim(-0.5, len(series.values) - 0.5)
+    top = max([v for v in series.values if v is not None] or [0])
+    axes.set_ylim(0, max(top * 1.25, 1.0))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    axes.tick_params(axis="y", labelsize=9)
+    axes.set_title(series.title, fontfamily=FONT, fontsize=12, loc="left", pad=8)
+    axes.grid(axis="y", color="#e6e6e6", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
 
 
 def _number(value: float) -> str:

@@ -20,7 +20,8 @@ from services.cold_taps import ColdTaps
 from services.config import Settings
 from services.horoscope_cache import HoroscopeCacheService, LanguagesInUse
 from services.inline import InlineHoroscopes
-from services.scheduler import DailyJobState, generate_daily_horoscopes
+from services.push_stats import record_subscribers
+from services.scheduler import DailyJobState, DailyReport, generate_daily_horoscopes
 from services.shares import ShareCounter, link_secret
 from services.stats import ViewCounter
 from services.subscriptions import SubscriptionService
@@ -167,7 +168,7 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         locks=AdvisoryLocks(engine),
     )
     cold_taps = ColdTaps(settings.max_cold_taps)
-    return Services(
+    services = Services(
         settings=settings,
         engine=engine,
         ai=ai,
@@ -180,3 +181,10 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         link_secret=link_secret(settings.bot_token.get_secret_value()),
         statements=StatementCount().attach(engine),
     )
+
+    async def count_subscribers(report: DailyReport) -> None:
+        # /stats' subscribers over time: yesterday's count, taken when the daily job has run.
+        await record_subscribers(sessionmaker, clock)
+
+    services.daily.listeners.append(count_subscribers)
+    return services

@@ -7,6 +7,9 @@ from datetime import date, datetime
 from importlib import metadata
 from urllib.parse import urlsplit
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.push_stats import PushStatus, load_push_status
 from services.runtime import Services
 from services.scheduler import DailyReport
 from services.zodiac import ZodiacSign
@@ -29,6 +32,7 @@ class BotStatus:
     database: str  # e.g. "postgresql+asyncpg"
     version: str
     timezone: str
+    push: PushStatus  # the daily push: subscribers, today's deliveries, the next wave
 
 
 def version() -> str:
@@ -38,7 +42,9 @@ def version() -> str:
         return "unknown"
 
 
-async def collect_status(services: Services, next_run: datetime | None) -> BotStatus:
+async def collect_status(
+    services: Services, session: AsyncSession, next_run: datetime | None
+) -> BotStatus:
     settings = services.settings
     tz = settings.tz
     model = host = None
@@ -68,4 +74,5 @@ async def collect_status(services: Services, next_run: datetime | None) -> BotSt
         database=f"{url.get_backend_name()}+{url.get_driver_name()}",
         version=version(),
         timezone=settings.timezone,
+        push=await load_push_status(session, services.cache.clock),
     )

@@ -19,19 +19,24 @@ before a /forget on another cannot re-create the user: see ``db/repositories.py`
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import repositories
 from db.repositories import Activity, UserRow
+from db.subscriptions import ImportedSubscription, import_subscriptions
 from services.batching import PeriodicFlusher
 from services.clock import Clock
 from services.config import shipped_languages
+from services.local_time import next_local_occurrence
 
 log = structlog.get_logger(__name__)
 
@@ -364,57 +369,149 @@ async def load_user_stats(session: AsyncSession, clock: Clock) -> UserStats:
 
 # -- import and export (the operator's CSV) --------------------------------------------
 
-CSV_COLUMNS = ("user_id", "language", "sign")
+#: The columns ``users export`` writes and ``users import`` reads (others are ignored; a file
+#: without ``push_time``/``timezone`` still imports, its users' subscriptions untouched).
+CSV_COLUMNS = ("user_id", "language", "sign", "push_time", "timezone")
+
+_PUSH_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+class UserImport(NamedTuple):
+    """One good row: the user, and (``push_time`` set) their subscription at that local time
+    in ``timezone`` (an IANA name) for ``sign``."""
+
+    user_id: int
+    language: str | None
+    sign: str | None
+    push_time: time | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    imported: int
-    errors: list[tuple[int, str]]  # (line number, what is wrong)
+    users: int  # rows written to users
+    subscriptions: int  # subscriptions written (new or updated)
+    kept: int  # rows with a push_time whose subscription the user paused or stopped: left
+
+
+def parse_push_time(raw: str) -> time | None:
+    """``HH:MM`` (or ``H:MM``), 00:00-23:59; None for anything else."""
+    match = _PUSH_TIME.fullmatch(raw)
+    if match is None:
+        return None
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
 
 
 def parse_user_rows(
     rows: Iterable[tuple[int, dict[str, str | None]]],
     *,
     languages: Callable[[], tuple[str, ...]] = shipped_languages,
-) -> tuple[list[tuple[int, str | None, str | None]], list[tuple[int, str]]]:
-    """Check (line number, CSV row) pairs: the good rows as (user_id, language, sign), the
-    bad ones as (line number, reason). A later row for the same user wins."""
+) -> tuple[list[UserImport], list[tuple[int, str]]]:
+    """Check (line number, CSV row) pairs: the good rows, and the bad ones as (line number,
+    what is wrong: every bad column of the line, its value and why). A later row for the same
+    user wins."""
+    from services.subscriptions import zone_or_none
     from services.zodiac import parse_sign
 
     allowed = languages()
-    good: dict[int, tuple[int, str | None, str | None]] = {}
+    # A file names a few dozen zones: each is checked once (loading a zone reads tzdata, and
+    # zoneinfo keeps only the last 8 loaded alive).
+    zones: dict[str, bool] = {}
+
+    def is_zone(name: str) -> bool:
+        known = zones.get(name)
+        if known is None:
+            known = zones[name] = zone_or_none(name) is not None
+        return known
+
+    good: dict[int, UserImport] = {}
     errors: list[tuple[int, str]] = []
     for line, row in rows:
+        problems: list[str] = []
         raw_id = (row.get("user_id") or "").strip()
         raw_language = (row.get("language") or "").strip().lower()
         raw_sign = (row.get("sign") or "").strip()
+        raw_time = (row.get("push_time") or "").strip()
+        raw_zone = (row.get("timezone") or "").strip()
         try:
-            user_id = int(raw_id)
+            user_id: int | None = int(raw_id)
         except ValueError:
-            errors.append((line, f"user_id {raw_id!r} is not an integer"))
-            continue
-        if not 0 < user_id < 2**63:
-            errors.append((line, f"user_id {raw_id!r} is out of range"))
-            continue
+            user_id = None
+        if user_id is None:
+            problems.append(f"user_id {raw_id!r} is not an integer")
+        elif not 0 < user_id < 2**63:
+            problems.append(f"user_id {raw_id!r} is out of range")
         if raw_language and raw_language not in allowed:
-            errors.append(
-                (line, f"unknown language {raw_language!r} (known: {', '.join(sorted(allowed))})")
+            problems.append(
+                f"unknown language {raw_language!r} (known: {', '.join(sorted(allowed))})"
             )
-            continue
         sign = parse_sign(raw_sign) if raw_sign else None
         if raw_sign and sign is None:
-            errors.append((line, f"unknown sign {raw_sign!r}"))
+            problems.append(f"unknown sign {raw_sign!r}")
+        push_time = parse_push_time(raw_time) if raw_time else None
+        if raw_time and push_time is None:
+            problems.append(f"push_time {raw_time!r} is not a time of day HH:MM (00:00-23:59)")
+        if raw_zone and not is_zone(raw_zone):
+            problems.append(
+                f"timezone {raw_zone!r} is not an IANA time zone name such as Europe/Moscow"
+                + (
+                    " (offsets are not zones: DST would be wrong)"
+                    if _looks_like_offset(raw_zone)
+                    else ""
+                )
+            )
+        if raw_time:
+            if not raw_zone:
+                problems.append("timezone is empty but push_time is set")
+            if not raw_sign:
+                problems.append("sign is empty but push_time is set (the subscription's sign)")
+        if problems:
+            errors.append((line, "; ".join(problems)))
             continue
-        good[user_id] = (user_id, raw_language or None, sign.value if sign else None)
+        assert user_id is not None
+        good[user_id] = UserImport(
+            user_id,
+            raw_language or None,
+            sign.value if sign else None,
+            push_time,
+            raw_zone if push_time is not None else None,
+        )
     return list(good.values()), errors
+
+
+def _looks_like_offset(value: str) -> bool:
+    return bool(re.fullmatch(r"(UTC|GMT)?\s*[+-]\d{1,2}(:?\d{2})?", value, re.IGNORECASE))
 
 
 async def import_users(
     sessionmaker: async_sessionmaker[AsyncSession],
-    rows: Sequence[tuple[int, str | None, str | None]],
+    rows: Sequence[UserImport],
     clock: Clock,
-) -> None:
-    """All the good rows in one transaction: nothing half-written."""
+) -> ImportReport:
+    """All the good rows in one transaction, nothing half-written: the users, then the
+    subscriptions of the rows with a push_time, each first due at its next local time after
+    the import's clock (a time already past today in the user's zone: tomorrow)."""
+    now = clock.utc_now()
+    zones: dict[str, ZoneInfo] = {}
+    subscriptions = [
+        ImportedSubscription(
+            row.user_id,
+            row.sign,
+            row.push_time,
+            row.timezone,
+            next_local_occurrence(
+                row.push_time, zones.setdefault(row.timezone, ZoneInfo(row.timezone)), now
+            ),
+        )
+        for row in rows
+        if row.push_time is not None and row.timezone is not None and row.sign is not None
+    ]
     async with sessionmaker() as session, session.begin():
-        await repositories.import_users(session, rows, clock.now().astimezone(UTC))
+        await repositories.import_users(
+            session, [(row.user_id, row.language, row.sign) for row in rows], now
+        )
+        written = await import_subscriptions(session, subscriptions, now)
+    return ImportReport(len(rows), written, len(subscriptions) - written)

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import BotApp
 from db.engine import create_engine, create_sessionmaker
 from db.migrations import upgrade
+from db.models import Base
 from services.clock import Clock
 from services.config import Settings
 from tests.standins.openai_api import FakeOpenAI
@@ -189,10 +190,9 @@ async def database_url(
     url = request.getfixturevalue("pg_database")
     conn = await asyncpg.connect(_asyncpg_dsn(url))
     try:
-        await conn.execute(
-            "TRUNCATE horoscope_cache, horoscope_views, users, forgotten_users, subscriptions,"
-            " push_deliveries, leases, conversation_states, daily_counters RESTART IDENTITY"
-        )
+        # Every table of the models: one added later is emptied too.
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY")
     finally:
         await conn.close()
     yield url

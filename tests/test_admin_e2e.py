@@ -302,6 +302,12 @@ async def test_status_reports_true_values_after_one_job_run(
         "Views not yet written: 2",
         f"Database: {backend}",
         f"Version: {metadata.version('zodiac-horoscope-bot')}",
+        "",  # the daily push (tests/test_push_ops_e2e.py): nobody subscribed
+        "🔔 Daily push",
+        "Subscribers: 0 active · 0 paused",
+        "Today: 0 sent · 0 still due · 0 failed",
+        "Blocked today: 0 · blocked in all: 0",
+        "Next wave: none scheduled",
     ]
     assert "sk-test" not in reply.params["text"]
 

@@ -3,7 +3,7 @@ replicas, /stats figures, and the operator's CSV import and export."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from db.models import ForgottenUser, User
 from services.clock import Clock
 from services.users import (
     FORGOTTEN_RETENTION,
+    UserImport,
     UserService,
     UserState,
     load_user_stats,
@@ -251,6 +252,60 @@ def test_parse_user_rows_reports_bad_rows_by_line() -> None:
             (6, {"user_id": "4", "language": None, "sign": "Лев"}),
         ]
     )
-    assert good == [(1, "en", "leo"), (4, None, "leo")]
+    assert good == [UserImport(1, "en", "leo"), UserImport(4, None, "leo")]
     assert [line for line, _ in errors] == [3, 4, 5]
     assert "x1" in errors[0][1] and "fr" in errors[1][1] and "dragon" in errors[2][1]
+
+
+def test_parse_user_rows_checks_push_times_and_zones_by_column() -> None:
+    def row(push_time: str, timezone: str, sign: str = "leo") -> dict[str, str | None]:
+        return {"user_id": "7", "language": "", "sign": sign, "push_time": push_time,
+                "timezone": timezone}  # fmt: skip
+
+    good, errors = parse_user_rows(
+        [
+            (2, row("07:30", "Asia/Yekaterinburg")),
+            (3, row("7:05", "America/New_York", "Лев")),
+            (4, row("24:00", "Europe/Moscow")),
+            (5, row("07:60", "Europe/Moscow")),
+            (6, row("7.30", "Europe/Moscow")),
+            (7, row("08:00", "+03:00")),
+            (8, row("08:00", "UTC+3")),
+            (9, row("08:00", "Mars/Base")),
+            (10, row("08:00", "europe/moscow")),
+            (11, row("08:00", "")),
+            (12, row("08:00", "Europe/Moscow", "")),
+            (13, row("", "Not/AZone")),
+            (14, row("", "Europe/Kyiv")),  # no time: not subscribed, the zone unused
+            (15, row("25:99", "GMT-5", "dragon")),
+        ]
+    )
+    # A later line for the same user wins: line 14's user 7, not subscribed.
+    assert good == [UserImport(7, None, "leo", None, None)]
+    reasons = dict(errors)
+    assert sorted(reasons) == [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15]
+    assert reasons[4] == "push_time '24:00' is not a time of day HH:MM (00:00-23:59)"
+    assert reasons[7] == (
+        "timezone '+03:00' is not an IANA time zone name such as Europe/Moscow "
+        "(offsets are not zones: DST would be wrong)"
+    )
+    assert "UTC+3" in reasons[8] and "offsets" in reasons[8]
+    assert "'Mars/Base' is not an IANA time zone" in reasons[9] and "offsets" not in reasons[9]
+    assert "'europe/moscow'" in reasons[10]
+    assert reasons[11] == "timezone is empty but push_time is set"
+    assert reasons[12].startswith("sign is empty but push_time is set")
+    assert "'Not/AZone'" in reasons[13]
+    # Every bad column of the line, each with its value.
+    assert "'dragon'" in reasons[15] and "'25:99'" in reasons[15] and "'GMT-5'" in reasons[15]
+
+    good, errors = parse_user_rows(
+        [
+            (2, row("07:30", "Asia/Yekaterinburg")),
+            (3, {**row("7:05", "America/New_York", "Лев"), "user_id": "8"}),
+        ]
+    )
+    assert errors == []
+    assert good == [
+        UserImport(7, None, "leo", time(7, 30), "Asia/Yekaterinburg"),
+        UserImport(8, None, "leo", time(7, 5), "America/New_York"),
+    ]

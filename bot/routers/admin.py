@@ -20,6 +20,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import BufferedInputFile, CallbackQuery, InputMediaPhoto, Message
 from aiogram_i18n import I18nContext
+from babel.dates import format_skeleton
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alerts import failure_reason, languages_line, seconds_text, sign_label
@@ -28,9 +29,10 @@ from bot.i18n import Strings, format_day
 from bot.keyboards import stats_keyboard
 from bot.replies import answer_callback
 from services.alerts import clean_reason
-from services.charts import ChartData, render_views_chart
+from services.charts import ChartData, SeriesData, render_views_chart
 from services.horoscope_cache import HoroscopeCacheService, Outcome, SignResult
 from services.languages import available_languages
+from services.push_stats import SubscriberHistory, load_subscriber_history
 from services.runtime import RegenState, Services
 from services.scheduler import JOB_ID, generate_daily_horoscopes
 from services.secrets import secret_values
@@ -43,6 +45,7 @@ from services.zodiac import ZODIAC_SIGNS, ZodiacSign, parse_sign
 log = structlog.get_logger(__name__)
 
 ADMIN_COMMANDS = ("regen", "stats", "status")
+SERIES_MIN_DAYS = 14  # /stats: subscribers over at least the last two weeks
 PROGRESS_EDIT_INTERVAL = 1.0  # seconds between progress edits: stay clear of flood limits
 SIGN_KEYS = [sign.value for sign in ZodiacSign]
 
@@ -275,6 +278,7 @@ def stats_caption(
     i18n: Strings,
     users: UserStats | None = None,
     shares: ShareStats | None = None,
+    subscribers: SubscriberHistory | None = None,
 ) -> str:
     when = format_day(stats.today, i18n.locale)
     (most, most_views), (least, least_views) = stats.most_and_least(SIGN_KEYS)
@@ -317,7 +321,36 @@ def stats_caption(
         )
     if users is not None:
         lines += ["", *users_lines(users, i18n)]
+    if subscribers is not None and not subscribers.empty:
+        lines.append(subscribers_line(subscribers, i18n))
     return "\n".join(lines)
+
+
+def subscribers_line(history: SubscriberHistory, i18n: Strings) -> str:
+    """``🔔 Subscribers: 42 · yesterday 40 · 7 days ago 31`` (``—``: no count that day)."""
+
+    def shown(value: int | None) -> str:
+        return "—" if value is None else str(value)
+
+    return i18n.get(
+        "stats-subscribers",
+        today=str(history.today),
+        yesterday=shown(history.days_ago(1)),
+        week=shown(history.days_ago(7)),
+    )
+
+
+def series_days(period: int) -> int:
+    """Days of subscribers drawn under a period's chart: two weeks at least."""
+    return max(SERIES_MIN_DAYS, period)
+
+
+def subscribers_series(history: SubscriberHistory, i18n: Strings) -> SeriesData:
+    return SeriesData(
+        title=i18n.get("chart-subscribers", days=len(history.days)),
+        labels=[str(format_skeleton("MMMd", day, locale=i18n.locale)) for day in history.days],
+        values=history.counts,
+    )
 
 
 def users_lines(users: UserStats, i18n: Strings) -> list[str]:
@@ -344,7 +377,9 @@ async def _share_stats(services: Services, session: AsyncSession, period: int) -
     return await load_share_stats(session, services.cache.today(), period)
 
 
-def stats_chart(stats: PeriodStats, i18n: Strings) -> ChartData:
+def stats_chart(
+    stats: PeriodStats, i18n: Strings, subscribers: SubscriberHistory | None = None
+) -> ChartData:
     when = format_day(stats.today, i18n.locale)
     if stats.period == 1:
         title = i18n.get("chart-title-day", date=when)
@@ -361,6 +396,11 @@ def stats_chart(stats: PeriodStats, i18n: Strings) -> ChartData:
         current_label=current_label,
         baseline_label=baseline_label,
         axis_label=i18n.get("chart-axis"),
+        series=(
+            subscribers_series(subscribers, i18n)
+            if subscribers is not None and not subscribers.empty
+            else None
+        ),
     )
 
 
@@ -376,9 +416,15 @@ async def _period_report(
     return i18n.get("stats-empty-period") if report.empty else report
 
 
-async def _chart_file(report: PeriodStats, i18n: Strings) -> BufferedInputFile:
+async def _subscribers(services: Services, session: AsyncSession, period: int) -> SubscriberHistory:
+    return await load_subscriber_history(session, services.cache.clock, series_days(period))
+
+
+async def _chart_file(
+    report: PeriodStats, i18n: Strings, subscribers: SubscriberHistory | None = None
+) -> BufferedInputFile:
     # Rendering takes ~100 ms of CPU: a worker thread, not the event loop.
-    png = await asyncio.to_thread(render_views_chart, stats_chart(report, i18n))
+    png = await asyncio.to_thread(render_views_chart, stats_chart(report, i18n, subscribers))
     name = f"stats-{report.today.isoformat()}-{report.period}d.png"
     return BufferedInputFile(png, filename=name)
 
@@ -401,9 +447,10 @@ async def stats(
         return
     users = await _user_stats(services, session)
     shares = await _share_stats(services, session, period)
+    subscribers = await _subscribers(services, session, period)
     await message.answer_photo(
-        await _chart_file(report, i18n),
-        caption=stats_caption(report, i18n, users, shares),
+        await _chart_file(report, i18n, subscribers),
+        caption=stats_caption(report, i18n, users, shares, subscribers),
         reply_markup=stats_keyboard(i18n, period),
     )
 
@@ -428,9 +475,10 @@ async def stats_period(
     await answer_callback(query)
     users = await _user_stats(services, session)
     shares = await _share_stats(services, session, period)
+    subscribers = await _subscribers(services, session, period)
     media = InputMediaPhoto(
-        media=await _chart_file(report, i18n),
-        caption=stats_caption(report, i18n, users, shares),
+        media=await _chart_file(report, i18n, subscribers),
+        caption=stats_caption(report, i18n, users, shares, subscribers),
     )
     markup = stats_keyboard(i18n, period)
     if isinstance(query.message, Message):
@@ -481,6 +529,12 @@ def status_text(info: BotStatus, i18n: Strings) -> str:
         next_run = i18n.get("status-next-none")
     else:
         next_run = f"{_when(info.next_run, i18n.locale)} ({info.timezone})"
+    return "\n".join(
+        (_bot_status(info, i18n, llm, last, next_run), "", push_status_text(info, i18n))
+    )
+
+
+def _bot_status(info: BotStatus, i18n: Strings, llm: str, last: str, next_run: str) -> str:
     return i18n.get(
         "status",
         llm=llm,
@@ -498,12 +552,38 @@ def status_text(info: BotStatus, i18n: Strings) -> str:
 async def status(
     message: Message,
     services: Services,
+    session: AsyncSession,
     i18n: I18nContext,
 ) -> None:
     scheduler = services.scheduler
     job = scheduler.get_job(JOB_ID) if scheduler is not None else None
-    info = await collect_status(services, job.next_run_time if job is not None else None)
+    info = await collect_status(services, session, job.next_run_time if job is not None else None)
     await message.answer(status_text(info, i18n))
+
+
+def push_status_text(info: BotStatus, i18n: Strings) -> str:
+    """The daily push's lines of /status: subscribers, today's deliveries, the next wave."""
+    push = info.push
+    if push.next_wave is None:
+        wave = i18n.get("status-push-wave-none")
+    else:
+        wave = i18n.get(
+            "status-push-wave",
+            when=f"{format_day(push.next_wave.date(), i18n.locale)} {push.next_wave:%H:%M}",
+            timezone=info.timezone,
+            count=push.next_wave_count,
+        )
+    return i18n.get(
+        "status-push",
+        active=push.active,
+        paused=push.paused,
+        sent=push.sent_today,
+        due=push.due_today,
+        failed=push.failed_today,
+        blocked_today=push.blocked_today,
+        blocked_total=push.blocked_users,
+        next=wave,
+    )
 
 
 # -- everyone else ------------------------------------------------------------------------

@@ -255,3 +255,24 @@ push-resumed = ▶️ Fortgesetzt
 push-unsubscribed = 🔕 Abbestellt
 push-stopped = 🔕 Erledigt: keine Morgenhoroskope mehr. Mit /subscribe kommen sie wieder.
 push-not-subscribed = Du hast kein Morgenhoroskop. Mit /subscribe schicke ich es dir jeden Tag.
+
+## Push (operators)
+
+# /status, nach den Zeilen zum Bot: der tägliche Versand. „Noch offen“: vor Ende des heutigen Tages in TIMEZONE zu senden.
+status-push =
+    🔔 <b>Täglicher Versand</b>
+    Abonnenten: { $active } aktiv · { $paused } pausiert
+    Heute: { $sent } gesendet · { $due } noch offen · { $failed } fehlgeschlagen
+    Bot blockiert: heute { $blocked_today } · insgesamt { $blocked_total }
+    Nächste Welle: { $next }
+# Die nächste Welle: wann (in TIMEZONE) und wie viele Nachrichten in dieser Minute fällig sind.
+status-push-wave = { $when } ({ $timezone }), fällig: { $count }
+status-push-wave-none = keine geplant
+# /stats: aktive Abonnenten jetzt, gestern und vor 7 Tagen (zum Tagesende gezählt; „—“: nicht gezählt).
+stats-subscribers = 🔔 Abonnenten: { $today } · gestern { $yesterday } · vor 7 Tagen { $week }
+# /stats, Diagramm: der Titel des Abonnenten-Bereichs unter den Aufrufen und seine Achse.
+chart-subscribers = Aktive Abonnenten, { $days ->
+        [one] letzter Tag
+       *[other] letzte { $days } Tage
+    }
+chart-subscribers-axis = Abonnenten

@@ -252,3 +252,24 @@ push-resumed = ▶️ Resumed
 push-unsubscribed = 🔕 Unsubscribed
 push-stopped = 🔕 Done: no more morning horoscopes. /subscribe brings them back.
 push-not-subscribed = You have no morning horoscope. /subscribe, and I'll send it every day.
+
+## Push (operators)
+
+# /status, after the bot's lines: the daily push. "Still due": to be sent before today's end in TIMEZONE.
+status-push =
+    🔔 <b>Daily push</b>
+    Subscribers: { $active } active · { $paused } paused
+    Today: { $sent } sent · { $due } still due · { $failed } failed
+    Blocked today: { $blocked_today } · blocked in all: { $blocked_total }
+    Next wave: { $next }
+# The next wave: when (in TIMEZONE) and how many are due in that minute.
+status-push-wave = { $when } ({ $timezone }), { $count } due
+status-push-wave-none = none scheduled
+# /stats: active subscribers now, yesterday and 7 days ago (as counted at the day's end; "—": not counted).
+stats-subscribers = 🔔 Subscribers: { $today } · yesterday { $yesterday } · 7 days ago { $week }
+# /stats chart: the title of the subscribers panel under the views, and its axis.
+chart-subscribers = Active subscribers, last { $days } { $days ->
+        [one] day
+       *[other] days
+    }
+chart-subscribers-axis = Subscribers

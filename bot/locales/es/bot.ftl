@@ -254,3 +254,24 @@ push-resumed = ▶️ Reanudado
 push-unsubscribed = 🔕 Te has dado de baja
 push-stopped = 🔕 Hecho: no habrá más horóscopos por la mañana. /subscribe para volver a recibirlos.
 push-not-subscribed = No tienes horóscopo matutino. Usa /subscribe y te lo enviaré cada día.
+
+## Push (operators)
+
+# /status, tras las líneas del bot: el envío diario. «Pendientes»: por enviar antes del fin del día en TIMEZONE.
+status-push =
+    🔔 <b>Envío diario</b>
+    Suscriptores: activos { $active } · en pausa { $paused }
+    Hoy: enviados { $sent } · pendientes { $due } · fallidos { $failed }
+    Bloquearon el bot: hoy { $blocked_today } · en total { $blocked_total }
+    Próxima tanda: { $next }
+# La próxima tanda: cuándo (en TIMEZONE) y cuántos mensajes tocan en ese minuto.
+status-push-wave = { $when } ({ $timezone }), pendientes: { $count }
+status-push-wave-none = ninguna programada
+# /stats: suscriptores activos ahora, ayer y hace 7 días (al final del día; «—»: sin contar).
+stats-subscribers = 🔔 Suscriptores: { $today } · ayer { $yesterday } · hace 7 días { $week }
+# /stats, gráfico: el título del panel de suscriptores bajo las vistas, y su eje.
+chart-subscribers = Suscriptores activos, { $days ->
+        [one] último día
+       *[other] últimos { $days } días
+    }
+chart-subscribers-axis = Suscriptores

@@ -259,3 +259,24 @@ push-resumed = ▶️ Retomado
 push-unsubscribed = 🔕 Inscrição cancelada
 push-stopped = 🔕 Pronto: não haverá mais horóscopos de manhã. Use /subscribe para voltar a recebê-los.
 push-not-subscribed = Você não tem o horóscopo da manhã. Use /subscribe e eu o envio todo dia.
+
+## Push (operators)
+
+# /status, depois das linhas do bot: o envio diário. «Pendentes»: a enviar antes do fim do dia em TIMEZONE.
+status-push =
+    🔔 <b>Envio diário</b>
+    Assinantes: ativos { $active } · em pausa { $paused }
+    Hoje: enviados { $sent } · pendentes { $due } · com falha { $failed }
+    Bloquearam o bot: hoje { $blocked_today } · no total { $blocked_total }
+    Próxima leva: { $next }
+# A próxima leva: quando (em TIMEZONE) e quantas mensagens vencem nesse minuto.
+status-push-wave = { $when } ({ $timezone }), pendentes: { $count }
+status-push-wave-none = nenhuma agendada
+# /stats: assinantes ativos agora, ontem e há 7 dias (no fim do dia; «—»: não contado).
+stats-subscribers = 🔔 Assinantes: { $today } · ontem { $yesterday } · há 7 dias { $week }
+# /stats, gráfico: o título do painel de assinantes abaixo das visualizações e o seu eixo.
+chart-subscribers = Assinantes ativos, { $days ->
+        [one] último dia
+       *[other] últimos { $days } dias
+    }
+chart-subscribers-axis = Assinantes
