@@ -42,3 +42,8 @@ class ForgetAction(StrEnum):
 
 class ForgetCallback(CallbackData, prefix="forget"):
     action: ForgetAction
+
+
+class OpenSettings(CallbackData, prefix="pset"):
+    """⚙️ under a daily push: open the subscription's settings (handled by the /settings
+    flow of the daily push; no fields, so the same button works in every message)."""

@@ -13,11 +13,13 @@ from bot.callbacks import (
     ForgetCallback,
     LanguageCallback,
     MenuCallback,
+    OpenSettings,
     SettingsAction,
     SettingsCallback,
     SignCallback,
     StatsCallback,
 )
+from bot.i18n import Strings
 from services.config import shipped_languages
 from services.languages import language as language_info
 from services.zodiac import ZODIAC_SIGNS, ZodiacSign
@@ -136,3 +138,19 @@ def stats_keyboard(i18n: I18nContext, current: int) -> InlineKeyboardMarkup:
         )
     builder.adjust(3)
     return builder.as_markup()
+
+
+@functools.lru_cache(maxsize=64)
+def _push_keyboard(language: str, all_signs: str, settings: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=all_signs, callback_data=MenuCallback())
+    builder.button(text=settings, callback_data=OpenSettings())
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def push_keyboard(strings: Strings) -> InlineKeyboardMarkup:
+    """Under a daily push: « All signs · ⚙️ Settings (built once per language: read-only)."""
+    return _push_keyboard(
+        strings.locale, strings.get("all-signs"), strings.get("push-open-settings")
+    )

@@ -18,9 +18,11 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from enum import StrEnum
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -97,6 +99,7 @@ class HoroscopeCacheService:
         clock: Clock | None = None,
         language: str = "ru",
         languages_in_use: LanguagesInUse | None = None,
+        subscriber_zones: Callable[[], Awaitable[set[str]]] | None = None,
         on_demand_retry_delays: Sequence[float] = DEFAULT_ON_DEMAND_DELAYS,
         views: ViewCounter | None = None,
         locks: AdvisoryLocks | None = None,
@@ -120,6 +123,8 @@ class HoroscopeCacheService:
         # What the daily job and /regen write: DEFAULT_LANGUAGE plus the languages of the
         # users active lately, or LANGUAGES (services/runtime.py wires it).
         self._languages_in_use = languages_in_use
+        # The IANA zones of the daily push's subscribers (services/runtime.py wires it).
+        self._subscriber_zones = subscriber_zones
         self.on_demand_retry_delays = tuple(on_demand_retry_delays)
         self.views = views or ViewCounter(sessionmaker)
         self._sleep = sleep
@@ -230,6 +235,22 @@ class HoroscopeCacheService:
 
     def today(self) -> date:
         return self.clock.today()
+
+    async def needs_next_day(self, day: date) -> bool:
+        """True when a subscriber's zone reaches ``day + 1`` before TIMEZONE does (e.g.
+        Pacific/Kiritimati, 11 hours ahead of Moscow): the daily job then writes the next
+        day's texts ahead, so that zone's morning wave never waits on the LLM."""
+        if self._subscriber_zones is None:
+            return False
+        next_midnight = datetime.combine(day + timedelta(days=1), dt_time(), self.clock.tz)
+        just_before = next_midnight.astimezone(UTC) - timedelta(microseconds=1)
+        for name in await self._subscriber_zones():
+            try:
+                if just_before.astimezone(ZoneInfo(name)).date() > day:
+                    return True
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+        return False
 
     async def _load_or_generate(self, key: Key, day: date, session: AsyncSession) -> str | None:
         text = await self._read(session, key, day)

@@ -190,7 +190,8 @@ async def database_url(
     conn = await asyncpg.connect(_asyncpg_dsn(url))
     try:
         await conn.execute(
-            "TRUNCATE horoscope_cache, horoscope_views, users, forgotten_users RESTART IDENTITY"
+            "TRUNCATE horoscope_cache, horoscope_views, users, forgotten_users, "
+            "subscriptions, push_deliveries, leases RESTART IDENTITY"
         )
     finally:
         await conn.close()

@@ -6,8 +6,8 @@ before the one that matches costs a propagation and a failed filter.
 
 from aiogram import Router
 
-from bot.routers import admin, fallback, horoscope, start, users
+from bot.routers import admin, fallback, horoscope, membership, start, users
 
 
 def all_routers() -> list[Router]:
-    return [m.create_router() for m in (horoscope, start, users, admin, fallback)]
+    return [m.create_router() for m in (horoscope, start, users, admin, membership, fallback)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sandbox.telegram_api.bot import BotMethods
 from sandbox.telegram_api.callbacks import CallbackMethods
 from sandbox.telegram_api.commands import CommandsMethods
+from sandbox.telegram_api.limits import Limits
 from sandbox.telegram_api.messages import MessagesMethods
 from sandbox.telegram_api.server import Server
 from sandbox.telegram_api.updates import UpdatesMethods
@@ -16,6 +17,7 @@ class FakeTelegram(
     CommandsMethods,
     MessagesMethods,
     CallbackMethods,
+    Limits,
     Server,
 ):
     """In-process Telegram Bot API server for tests.  See the package docstring.
@@ -36,8 +38,9 @@ class FakeTelegram(
     Users: :meth:`user` (their app language goes in every update's ``from``),
     :meth:`set_app_language`, :meth:`send_text`, :meth:`tap`.
 
-    Knobs: ``blocked_users``, :meth:`fail_next`, ``strict_html``, ``rate_limit``
-    (a :class:`RateLimit`, off by default), ``clock`` (drives ``ApiCall.at``, the 15 s
+    Knobs: broadcast limits and per-chat failures (``limits.py``: :meth:`enforce_limits`,
+    :meth:`inject_flood`, :meth:`fail_chat`), ``blocked_users``, :meth:`fail_next`,
+    ``strict_html``, ``rate_limit`` (a :class:`RateLimit`, off by default), ``clock`` (drives ``ApiCall.at``, the 15 s
     ``callback_answer_timeout`` and the rate limit's buckets).
 
     Uploaded photos are kept in ``files`` by ``file_id`` (every size of one upload points

@@ -180,3 +180,7 @@ forget-yes = 🗑 Ja, löschen
 forget-cancel = Abbrechen
 forget-done = ✅ Erledigt: Ich habe alles gelöscht, was ich über dich gespeichert hatte. Wenn du wieder /start schickst, fange ich ganz von vorn an.
 forget-cancelled = Es wurde nichts gelöscht.
+
+## Daily push: the message
+# The button under a daily horoscope that opens the subscription's settings.
+push-open-settings = ⚙️ Einstellungen

@@ -177,3 +177,7 @@ forget-yes = 🗑 Yes, delete
 forget-cancel = Cancel
 forget-done = ✅ Done: I deleted everything I stored about you. If you send /start again, I will start from scratch.
 forget-cancelled = Nothing was deleted.
+
+## Daily push: the message
+# The button under a daily horoscope that opens the subscription's settings.
+push-open-settings = ⚙️ Settings

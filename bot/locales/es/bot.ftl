@@ -179,3 +179,7 @@ forget-yes = 🗑 Sí, borrar
 forget-cancel = Cancelar
 forget-done = ✅ Listo: borré todo lo que guardaba sobre ti. Si vuelves a enviar /start, empezaré de cero.
 forget-cancelled = No se borró nada.
+
+## Daily push: the message
+# The button under a daily horoscope that opens the subscription's settings.
+push-open-settings = ⚙️ Ajustes

@@ -184,3 +184,7 @@ forget-yes = 🗑 Sim, apagar
 forget-cancel = Cancelar
 forget-done = ✅ Pronto: apaguei tudo o que eu guardava sobre você. Se mandar /start de novo, eu começo do zero.
 forget-cancelled = Nada foi apagado.
+
+## Daily push: the message
+# The button under a daily horoscope that opens the subscription's settings.
+push-open-settings = ⚙️ Configurações

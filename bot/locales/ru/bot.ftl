@@ -192,3 +192,7 @@ forget-yes = 🗑 Да, удалить
 forget-cancel = Отмена
 forget-done = ✅ Готово: я удалил всё, что хранил о вас. Если снова отправите /start, я начну с чистого листа.
 forget-cancelled = Ничего не удалено.
+
+## Daily push: the message
+# The button under a daily horoscope that opens the subscription's settings.
+push-open-settings = ⚙️ Настройки

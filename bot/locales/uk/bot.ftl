@@ -193,3 +193,7 @@ forget-yes = 🗑 Так, видалити
 forget-cancel = Скасувати
 forget-done = ✅ Готово: я видалив усе, що зберігав про вас. Якщо знову надішлете /start, я почну з чистого аркуша.
 forget-cancelled = Нічого не видалено.
+
+## Daily push: the message
+# The button under a daily horoscope that opens the subscription's settings.
+push-open-settings = ⚙️ Налаштування
