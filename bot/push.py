@@ -84,14 +84,19 @@ class BudgetMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if method.__api_method__ in COUNTED_METHODS:
-            chat_id = getattr(method, "chat_id", None)
-            self._pacer.spend(chat_id if isinstance(chat_id, int) else None)
+        if method.__api_method__ not in COUNTED_METHODS:
+            return await make_request(bot, method)
+        chat_id = getattr(method, "chat_id", None)
+        chat = chat_id if isinstance(chat_id, int) else None
+        self._pacer.spend(chat)
         try:
             return await make_request(bot, method)
         except TelegramRetryAfter as error:
             self._pacer.pause(error.retry_after)
             raise
+        finally:
+            if chat is not None:
+                self._pacer.sent(chat)
 
 
 def create_push_bot(settings: Settings) -> Bot:

@@ -4,10 +4,11 @@ and /metrics show.
 
 Claims. ``claim_due`` is one statement on both databases::
 
+    WITH due AS (SELECT user_id FROM subscriptions
+                 WHERE next_due <= :now AND (claimed_until IS NULL OR claimed_until < :now)
+                 ORDER BY next_due LIMIT :n [FOR UPDATE SKIP LOCKED])
     UPDATE subscriptions SET claimed_by = :holder, claimed_until = :until
-    WHERE user_id IN (SELECT user_id FROM subscriptions
-                      WHERE next_due <= :now AND (claimed_until IS NULL OR claimed_until < :now)
-                      ORDER BY next_due LIMIT :n [FOR UPDATE SKIP LOCKED])
+    FROM due WHERE subscriptions.user_id = due.user_id
     RETURNING ...
 
 On PostgreSQL the inner SELECT walks ``ix_subscriptions_next_due`` in order and skips rows
@@ -103,9 +104,10 @@ async def claim_due(
 ) -> list[ClaimedRow]:
     """Claim up to ``limit`` due rows, earliest first, for ``holder`` until ``until``; with
     their users' stored languages (one more query, for the batch only)."""
+    due = claim_query(now, limit).cte("due")
     result = await session.execute(
         update(Subscription)
-        .where(Subscription.user_id.in_(claim_query(now, limit).scalar_subquery()))
+        .where(Subscription.user_id == due.c.user_id)
         .values(claimed_by=holder, claimed_until=until)
         .returning(
             Subscription.user_id,

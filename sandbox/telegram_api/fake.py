@@ -40,8 +40,9 @@ class FakeTelegram(
 
     Knobs: broadcast limits and per-chat failures (``limits.py``: :meth:`enforce_limits`,
     :meth:`inject_flood`, :meth:`fail_chat`), ``blocked_users``, :meth:`fail_next`,
-    ``strict_html``, ``rate_limit`` (a :class:`RateLimit`, off by default), ``clock`` (drives ``ApiCall.at``, the 15 s
-    ``callback_answer_timeout`` and the rate limit's buckets).
+    ``strict_html``, ``rate_limit`` (a :class:`RateLimit`, off by default), ``clock``
+    (drives ``ApiCall.at``, the 15 s ``callback_answer_timeout`` and the rate limit's
+    buckets).
 
     Uploaded photos are kept in ``files`` by ``file_id`` (every size of one upload points
     at the same bytes), so a viewer can show them.

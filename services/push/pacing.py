@@ -61,6 +61,11 @@ class SendPacer:
         if chat_id is not None:
             self._chat_next[chat_id] = now + self.per_chat_interval
 
+    def sent(self, chat_id: int) -> None:
+        """An interactive send to ``chat_id`` has been answered: its second counts from
+        now (Telegram saw it at some instant up to now, not when it left)."""
+        self._chat_next[chat_id] = self._timer() + self.per_chat_interval
+
     def pause(self, seconds: float) -> None:
         """Telegram answered 429 with ``retry_after``: the sender sends nothing until then."""
         self.pauses += 1
