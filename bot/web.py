@@ -92,6 +92,7 @@ def create_web_app(
         lambda: guard.handled,
         services.cold_taps,
         lambda: services.statements.total,
+        lambda: services.push,
     )
 
     async def metrics(_: web.Request) -> web.Response:

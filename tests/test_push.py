@@ -25,6 +25,7 @@ from db.engine import create_sessionmaker
 from db.models import PushDelivery, Subscription
 from services.clock import Clock
 from services.local_time import next_local_occurrence
+from services.metrics import create_registry, render
 from services.push import PushEngine, SendPacer
 from tests.conftest import NOON, TEST_TOKEN
 from tests.standins.telegram import ApiCall, FakeTelegram
@@ -234,6 +235,12 @@ async def test_403_for_ten_stops_those_ten_and_the_rest_are_delivered(
     counts = await counts_today(sessionmaker, app.services.cache.clock)
     assert (counts.sent, counts.blocked, counts.subscribers) == (490, 10, 490)
     assert app.services.push.counters.failed == {"blocked": 10}
+    engine = app.services.push
+    registry = create_registry(app.services.cache, dict, push=lambda: engine)
+    metrics = render(registry).decode()
+    assert "push_sent_total 490.0" in metrics
+    assert 'push_failed_total{reason="blocked"} 10.0' in metrics
+    assert "push_backlog " in metrics and "push_lag_seconds " in metrics
 
     # The next day: the ten are not tried again.
     await app.services.push.settle()
