@@ -185,9 +185,6 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateG
     told = await services.cold_taps.stop(max(0.0, deadline - asyncio.get_running_loop().time()))
     if told:
         log.info("bot.cold_taps_told_to_retry", count=told)
-    # The push sender: the messages in flight finish and are recorded, the other claimed
-    # rows and the lease are released (before the background tasks are cancelled).
-    await services.stop_push()
     await services.stop_background()
     listeners = dispatcher.workflow_data.pop("admin_listeners", None)
     if listeners is not None:
@@ -196,6 +193,10 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateG
         services.cache.failure_listeners.remove(on_failure)
     await services.cache.views.stop()
     await services.users.stop()
+    # The push sender (a task of its own, not cancelled with the background ones): the
+    # messages in flight finish and are recorded, the other claimed rows and the lease are
+    # released, while the bot session is still open.
+    await services.stop_push()
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 
 
