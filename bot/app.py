@@ -32,6 +32,7 @@ from bot.middlewares import (
     UpdateGuard,
     UsersMiddleware,
 )
+from bot.push import BudgetMiddleware, TelegramPushSender, create_push_bot
 from bot.routers import all_routers
 from bot.surfaces import sync_surfaces
 from bot.web import WebhookGate, create_web_app
@@ -40,6 +41,8 @@ from db.sqlite_guard import lock_sqlite_file
 from services.alerts import AdminNotifier
 from services.clock import Clock
 from services.config import BotMode, Settings
+from services.config import shipped_languages as shipped
+from services.push import PushEngine
 from services.runtime import Services, create_services
 from services.scheduler import generate_daily_horoscopes, get_scheduler
 from services.secrets import secret_values
@@ -171,6 +174,9 @@ async def on_startup(
     # Texts written by another process (a replica's /regen, `horoscope-bot generate --force`)
     # reach this one's memory within CACHE_REFRESH_SECONDS.
     services.spawn(services.refresh_loop(), name="cache-refresh")
+    # The daily push's sender: sends only while this replica holds the lease.
+    if settings.push_enabled and services.push is not None:
+        services.push.start()
 
 
 async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateGuard) -> None:
@@ -195,6 +201,10 @@ async def on_shutdown(dispatcher: Dispatcher, services: Services, guard: UpdateG
     await services.cache.views.stop()
     await services.users.stop()
     await services.shares.stop()
+    # The push sender (a task of its own, not cancelled with the background ones): the
+    # messages in flight finish and are recorded, the other claimed rows and the lease are
+    # released, while the bot session is still open.
+    await services.stop_push()
     log.info("bot.stopped", views_written=services.cache.views.flushed_total)
 
 
@@ -287,8 +297,11 @@ class BotApp:
         self.bot = create_bot(settings)
         # A 403 for a user's chat marks them blocked (bot/blocked.py).
         self.bot.session.middleware(BlockedUsersMiddleware(self.services.users))
+        # Replies take Telegram's budget first; the push sender gets what they leave.
+        self.bot.session.middleware(BudgetMiddleware(self.services.pacer))
         self.guard = UpdateGuard()
         self.dp = create_dispatcher(settings, self.services, self.guard, throttle_timer)
+        self.services.push = create_push_engine(settings, self.services, self.dp)
         self._stopping = asyncio.Event()
 
     async def run(self, *, handle_signals: bool = True) -> None:
@@ -353,6 +366,30 @@ class BotApp:
         finally:
             await gate.close(self.settings.shutdown_grace_seconds)
             await runner.cleanup()
+
+
+def create_push_engine(settings: Settings, services: Services, dp: Dispatcher) -> PushEngine:
+    """The daily push's sender, rendering like a tap and sending on a Bot of its own (no
+    flood-control middleware: a 429 must reach the sender). Started by the startup hook when
+    PUSH_ENABLED; stopped by the shutdown hook."""
+    sender = TelegramPushSender(
+        create_push_bot(settings),
+        dp["i18n_middleware"].core,
+        paid_broadcast=settings.push_paid_broadcast,
+    )
+    services.push_closers.append(sender.close)
+    return PushEngine(
+        sessionmaker=create_sessionmaker(services.engine),
+        clock=services.cache.clock,
+        deliver=sender,
+        texts=services.cache.text_for_day,
+        pacer=services.pacer,
+        languages=shipped(),
+        default_language=settings.default_language,
+        users=services.users,
+        batch_size=settings.push_batch_size,
+        retry_minutes=settings.push_retry_minutes,
+    )
 
 
 def settle_heap() -> None:

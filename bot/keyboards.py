@@ -36,6 +36,7 @@ from bot.callbacks import (
     SignCallback,
     StatsCallback,
 )
+from bot.i18n import Strings
 from services import places
 from services.config import shipped_languages
 from services.languages import language as language_info
@@ -328,6 +329,15 @@ def push_done_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@functools.lru_cache(maxsize=64)
+def _push_keyboard(language: str, all_signs: str, settings: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=all_signs, callback_data=MenuCallback())
+    builder.button(text=settings, callback_data=OpenSettings())
+    builder.adjust(2)
+    return builder.as_markup()
+
+
 def pause_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
     """1, 3, 7 days or until resumed; « Back to /settings."""
     builder = InlineKeyboardBuilder()
@@ -339,3 +349,10 @@ def pause_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
     builder.button(text=i18n.get("push-back"), callback_data=OpenSettings())
     builder.adjust(len(PAUSE_DAYS), 1, 1)
     return builder.as_markup()
+
+
+def push_keyboard(strings: Strings) -> InlineKeyboardMarkup:
+    """Under a daily push: « All signs · ⚙️ Settings (built once per language: read-only)."""
+    return _push_keyboard(
+        strings.locale, strings.get("all-signs"), strings.get("push-open-settings")
+    )

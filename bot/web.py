@@ -93,6 +93,7 @@ def create_web_app(
         services.cold_taps,
         lambda: services.statements.total,
         services.shares,
+        lambda: services.push,
     )
 
     async def metrics(_: web.Request) -> web.Response:

@@ -3,9 +3,10 @@ resume, stop). The sender's SQL (claims, delivery records, the lease) is in ``db
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, case, func, select, update
@@ -42,7 +43,13 @@ _COLUMNS = (
 async def get_subscription(session: AsyncSession, user_id: int) -> SubscriptionRow | None:
     result = await session.execute(select(*_COLUMNS).where(Subscription.user_id == user_id))
     row = result.one_or_none()
-    return SubscriptionRow(*row) if row is not None else None
+    if row is None:
+        return None
+    found = SubscriptionRow(*row)
+    # SQLite gives DateTime(timezone=True) back naive (the UTC wall time).
+    if found.next_due is not None and found.next_due.tzinfo is None:
+        found = dataclasses.replace(found, next_due=found.next_due.replace(tzinfo=UTC))
+    return found
 
 
 async def upsert_subscription(

@@ -18,9 +18,11 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from enum import StrEnum
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -97,6 +99,7 @@ class HoroscopeCacheService:
         clock: Clock | None = None,
         language: str = "ru",
         languages_in_use: LanguagesInUse | None = None,
+        subscriber_zones: Callable[[], Awaitable[set[str]]] | None = None,
         on_demand_retry_delays: Sequence[float] = DEFAULT_ON_DEMAND_DELAYS,
         views: ViewCounter | None = None,
         locks: AdvisoryLocks | None = None,
@@ -108,6 +111,10 @@ class HoroscopeCacheService:
         # At most 12 × shipped languages entries: a language not shipped is refused before
         # anything is stored for it.
         self._memory: dict[Key, tuple[date, str]] = {}
+        # Texts of other dates than today (the daily push: tomorrow for zones ahead of
+        # TIMEZONE, yesterday for zones behind), kept apart so a tap's warm path stays one
+        # look-up of today's; only dates within a day of today are kept.
+        self._other_days: dict[tuple[ZodiacSign, str, date], str] = {}
         self._languages = frozenset(available_languages())
         self._ai = ai
         self._sessionmaker = sessionmaker
@@ -116,6 +123,8 @@ class HoroscopeCacheService:
         # What the daily job and /regen write: DEFAULT_LANGUAGE plus the languages of the
         # users active lately, or LANGUAGES (services/runtime.py wires it).
         self._languages_in_use = languages_in_use
+        # The IANA zones of the daily push's subscribers (services/runtime.py wires it).
+        self._subscriber_zones = subscriber_zones
         self.on_demand_retry_delays = tuple(on_demand_retry_delays)
         self.views = views or ViewCounter(sessionmaker)
         self._sleep = sleep
@@ -193,6 +202,31 @@ class HoroscopeCacheService:
         self.views.count(sign, day, language)
         return text
 
+    async def text_for_day(self, zodiac_sign: str, day: date, language: str) -> str | None:
+        """The horoscope of ``day`` (any date: a subscriber's local date may be tomorrow or
+        yesterday in TIMEZONE) in ``language``, or None when generating it failed after all
+        attempts. From memory, else under the sign's lock the table, else one generation per
+        (sign, day, language) however many ask at once (across replicas too), as for a tap.
+        Counts no view: a push is not a tap."""
+        sign = ZodiacSign(zodiac_sign)
+        key = (sign, self._check_language(language))
+        text = self._remembered(key, day)
+        if text is not None:
+            return text
+        failures_seen = self._failures[key]
+        async with self._lock(sign):
+            text = self._remembered(key, day)
+            if text is not None:
+                return text
+            if self._failures[key] != failures_seen:
+                return None  # the generation we waited for failed: no second cycle each
+            self.counters.misses += 1
+            async with self._session(None) as session:
+                text = await self._load_or_generate(key, day, session)
+            if text is None:
+                self._failures[key] += 1
+            return text
+
     def is_warm(self, zodiac_sign: str, language: str) -> bool:
         """True when the next get_horoscope for this sign and language will be answered from
         memory."""
@@ -210,6 +244,22 @@ class HoroscopeCacheService:
 
     def today(self) -> date:
         return self.clock.today()
+
+    async def needs_next_day(self, day: date) -> bool:
+        """True when a subscriber's zone reaches ``day + 1`` before TIMEZONE does (e.g.
+        Pacific/Kiritimati, 11 hours ahead of Moscow): the daily job then writes the next
+        day's texts ahead, so that zone's morning wave never waits on the LLM."""
+        if self._subscriber_zones is None:
+            return False
+        next_midnight = datetime.combine(day + timedelta(days=1), dt_time(), self.clock.tz)
+        just_before = next_midnight.astimezone(UTC) - timedelta(microseconds=1)
+        for name in await self._subscriber_zones():
+            try:
+                if just_before.astimezone(ZoneInfo(name)).date() > day:
+                    return True
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+        return False
 
     async def _load_or_generate(self, key: Key, day: date, session: AsyncSession) -> str | None:
         text = await self._read(session, key, day)
@@ -405,9 +455,23 @@ class HoroscopeCacheService:
         entry = self._memory.get(key)
         if entry is not None and entry[0] == day:
             return entry[1]
-        return None
+        other = self._other_days.get((*key, day))
+        if other is not None and day == self.clock.today():
+            self._remember(key, day, other)  # written ahead yesterday; today's now
+        return other
 
     def _remember(self, key: Key, day: date, text: str) -> None:
+        today = self.clock.today()
+        if day != today:
+            # Another date than today: kept apart (today's entry is what taps read).
+            other = self._other_days
+            if len(other) > 4 * len(self._failures):  # more than ~4 dates' worth: prune
+                keep = {today - timedelta(days=1), today, today + timedelta(days=1)}
+                for stale in [k for k in other if k[2] not in keep]:
+                    del other[stale]
+            other[(*key, day)] = text
+            return
+        self._other_days.pop((*key, day), None)
         current = self._memory.get(key)
         if current is None or current[0] <= day:
             self._memory[key] = (day, text)

@@ -13,6 +13,7 @@ from prometheus_client.registry import Collector
 
 from services.cold_taps import ColdTaps
 from services.horoscope_cache import HoroscopeCacheService
+from services.push import PushEngine
 from services.shares import Counter, ShareCounter
 
 #: Sharing's totals since start: (metric name, ShareCounter key, help).
@@ -37,7 +38,9 @@ class ZodiacCollector(Collector):
         cold_taps: ColdTaps | None = None,
         statements: Callable[[], int] | None = None,
         shares: ShareCounter | None = None,
+        push: Callable[[], PushEngine | None] | None = None,
     ) -> None:
+        self._push = push
         self._cache = cache
         self._shares = shares
         self._updates = updates
@@ -107,6 +110,31 @@ class ZodiacCollector(Collector):
             totals = self._shares.totals
             for metric, key, help_text in SHARE_METRICS:
                 yield CounterMetricFamily(metric, help_text, value=totals.get(key, 0))
+        engine = self._push() if self._push is not None else None
+        if engine is not None:
+            push = engine.counters
+            yield CounterMetricFamily(
+                "push_sent", "Daily horoscopes delivered by this process", value=push.sent
+            )
+            failed = CounterMetricFamily(
+                "push_failed",
+                "Daily pushes not delivered, by reason (blocked: the chat is gone and the "
+                "subscription stopped; others: that local date given up)",
+                labels=["reason"],
+            )
+            for reason, count in sorted(push.failed.items()):
+                failed.add_metric([reason], count)
+            yield failed
+            yield GaugeMetricFamily(
+                "push_backlog",
+                "Subscriptions due now and not yet delivered (refreshed every few seconds)",
+                value=push.backlog,
+            )
+            yield GaugeMetricFamily(
+                "push_lag_seconds",
+                "How late the oldest due push is, in seconds (0 with no backlog)",
+                value=push.lag(engine.clock.utc_now()),
+            )
         if self._cold_taps is not None:
             yield GaugeMetricFamily(
                 "zodiac_cold_taps_waiting",
@@ -126,9 +154,10 @@ def create_registry(
     cold_taps: ColdTaps | None = None,
     statements: Callable[[], int] | None = None,
     shares: ShareCounter | None = None,
+    push: Callable[[], PushEngine | None] | None = None,
 ) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(ZodiacCollector(cache, updates, cold_taps, statements, shares))
+    registry.register(ZodiacCollector(cache, updates, cold_taps, statements, shares, push))
     return registry
 
 

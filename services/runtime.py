@@ -4,22 +4,24 @@ share this so they are wired the same way)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from db import push as push_db
 from db.engine import StatementCount, create_engine, create_sessionmaker
 from db.locks import AdvisoryLocks
 from services.ai import AIService, create_ai_service
 from services.clock import Clock
 from services.cold_taps import ColdTaps
-from services.config import Settings
+from services.config import Settings, shipped_languages
 from services.horoscope_cache import HoroscopeCacheService, LanguagesInUse
 from services.inline import InlineHoroscopes
+from services.push import PushEngine, SendPacer
 from services.push_stats import record_subscribers
 from services.scheduler import DailyJobState, DailyReport, generate_daily_horoscopes
 from services.shares import ShareCounter, link_secret
@@ -59,6 +61,11 @@ class Services:
     regen: RegenState = field(default_factory=RegenState)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     statements: StatementCount = field(default_factory=StatementCount)
+    # The daily push: Telegram's budget shared by replies and the sender (always there), and
+    # the sender, which bot/app.py builds (it needs the bot's renderer and a Bot to send with).
+    pacer: SendPacer = field(default_factory=lambda: SendPacer(25.0))
+    push: PushEngine | None = None
+    push_closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _daily_run: asyncio.Task[Any] | None = None
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
@@ -82,6 +89,18 @@ class Services:
             log.warning("daily.still_running", job=self._daily_run.get_name())
             return
         self._daily_run = self.spawn(generate_daily_horoscopes(**kwargs), name="daily-job")
+
+    async def stop_push(self) -> None:
+        """Stop the sender gracefully (messages in flight finish, claims and the lease are
+        released), then close what it sent with. Idempotent."""
+        if self.push is not None:
+            await self.push.stop(self.settings.shutdown_grace_seconds)
+        closers, self.push_closers = self.push_closers, []
+        for close in closers:
+            try:
+                await close()
+            except Exception as error:
+                log.warning("push.close_failed", error=repr(error))
 
     async def stop_background(self) -> None:
         """Stop the scheduler, cancel the background tasks and wait for them to clean up, for
@@ -116,6 +135,7 @@ class Services:
 
     async def close(self) -> None:
         await self.cold_taps.stop(0)  # the bot's shutdown hook has stopped them already
+        await self.stop_push()
         await self.stop_background()
         await self.cache.close()  # final view flush
         await self.users.stop()  # final last-seen flush
@@ -132,16 +152,26 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
 ACTIVE_DAYS = 30  # a user seen within this many days keeps their language in the daily job
 
 
-def languages_in_use(settings: Settings, users: UserService) -> LanguagesInUse:
-    """What the daily job and /regen write: LANGUAGES when set, else DEFAULT_LANGUAGE and the
-    languages of the users seen in the last ``ACTIVE_DAYS`` days."""
+def languages_in_use(
+    settings: Settings,
+    users: UserService,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+) -> LanguagesInUse:
+    """What the daily job and /regen write: LANGUAGES when set, else DEFAULT_LANGUAGE, the
+    languages of the users seen in the last ``ACTIVE_DAYS`` days and those of the
+    subscribers to the daily push (who may not have written for longer)."""
     pinned = settings.languages
     default = settings.default_language
+    shipped = frozenset(shipped_languages())
 
     async def in_use() -> tuple[str, ...]:
         if pinned:
             return pinned
-        return (default, *sorted(await users.languages_seen_since(ACTIVE_DAYS) - {default}))
+        found = await users.languages_seen_since(ACTIVE_DAYS)
+        if sessionmaker is not None:
+            async with sessionmaker() as session:
+                found |= await push_db.subscriber_languages(session) & shipped
+        return (default, *sorted(found - {default}))
 
     return in_use
 
@@ -162,12 +192,14 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         sessionmaker=sessionmaker,
         clock=clock,
         language=settings.default_language,
-        languages_in_use=languages_in_use(settings, users),
+        languages_in_use=languages_in_use(settings, users, sessionmaker),
+        subscriber_zones=subscriber_zones(sessionmaker),
         on_demand_retry_delays=settings.on_demand_retry_delays,
         views=ViewCounter(sessionmaker, interval=settings.view_flush_seconds),
         locks=AdvisoryLocks(engine),
     )
     cold_taps = ColdTaps(settings.max_cold_taps)
+    pacer = SendPacer(settings.push_rate)
     services = Services(
         settings=settings,
         engine=engine,
@@ -180,6 +212,7 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
         shares=ShareCounter(sessionmaker, clock, interval=settings.view_flush_seconds),
         link_secret=link_secret(settings.bot_token.get_secret_value()),
         statements=StatementCount().attach(engine),
+        pacer=pacer,
     )
 
     async def count_subscribers(report: DailyReport) -> None:
@@ -188,3 +221,16 @@ def create_services(settings: Settings, *, clock: Clock | None = None) -> Servic
 
     services.daily.listeners.append(count_subscribers)
     return services
+
+
+def subscriber_zones(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> Callable[[], Awaitable[set[str]]]:
+    """The zones of the subscriptions that will deliver: the daily job writes tomorrow's
+    texts ahead when one of them reaches tomorrow before TIMEZONE does."""
+
+    async def zones() -> set[str]:
+        async with sessionmaker() as session:
+            return await push_db.subscriber_zones(session)
+
+    return zones

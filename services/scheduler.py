@@ -115,6 +115,7 @@ async def generate_daily_horoscopes(
     progress: Progress | None = None,
     on_done: ReportListener | None = None,
     exclusive: bool = True,
+    ahead: bool = True,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> DailyReport:
     """Generate every missing (sign, language) for ``day`` (default: today in TIMEZONE);
@@ -139,7 +140,7 @@ async def generate_daily_horoscopes(
             log.info("daily.start", day=day.isoformat(), force=force, languages=report.languages)
             if cleanup:
                 try:
-                    report.deleted = await cache.delete_before(day)
+                    report.deleted = await cache.delete_before(keep_from(cache, day))
                 except Exception as error:
                     log.warning("daily.cleanup_failed", error=repr(error))
 
@@ -192,6 +193,8 @@ async def generate_daily_horoscopes(
                     and report.results[key].retryable
                 ]
 
+            if ahead and signs is None and not force:
+                await _write_next_day(cache, day, report.languages)
             report.seconds = time.perf_counter() - started
             log.info(
                 "daily.done",
@@ -210,6 +213,41 @@ async def generate_daily_horoscopes(
         # A stop (the locks above are released by now): the next start fills the day in.
         log.info("daily.interrupted", day=day.isoformat())
         raise
+
+
+def keep_from(cache: HoroscopeCacheService, day: date) -> date:
+    """The oldest date the cleanup keeps: yesterday in TIMEZONE at least, and the earliest
+    local date anywhere on Earth now (UTC-12: a subscriber in the Pacific west of the date
+    line is still on it hours after TIMEZONE's midnight), whichever is earlier. The daily
+    push delivers each subscriber their own local date's text."""
+    earliest_on_earth = (cache.clock.utc_now() - timedelta(hours=12)).date()
+    return min(day - timedelta(days=1), earliest_on_earth)
+
+
+async def _write_next_day(
+    cache: HoroscopeCacheService, day: date, languages: Sequence[str]
+) -> None:
+    """Tomorrow's texts, when a subscriber's zone reaches tomorrow before TIMEZONE does:
+    written now, hours before that zone's morning, so its wave never waits on the LLM. No
+    retries here: one still missing is written by the first push that needs it."""
+    try:
+        needed = await cache.needs_next_day(day)
+    except Exception as error:
+        log.warning("daily.ahead_check_failed", error=repr(error))
+        return
+    if not needed:
+        return
+    tomorrow = day + timedelta(days=1)
+    written = 0
+    for sign in ZodiacSign:
+        for language in languages:
+            try:
+                result = await cache.ensure(sign, tomorrow, language)
+            except Exception as error:
+                log.warning("daily.ahead_failed", sign=sign.value, error=repr(error))
+                continue
+            written += result.outcome is Outcome.GENERATED
+    log.info("daily.ahead", day=tomorrow.isoformat(), generated=written)
 
 
 def _day_over(cache: HoroscopeCacheService, day: date) -> bool:

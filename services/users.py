@@ -151,6 +151,11 @@ class UserService(PeriodicFlusher):
             state.detected_language = pending.detected_language = detected
         return state
 
+    def peek(self, user_id: int) -> UserState | None:
+        """The user's state if this process has it in memory (no I/O, no reordering): the
+        push sender prefers it to the stored row, which may lag a batched write."""
+        return self._cached(user_id)
+
     def chosen_language(self, user_id: int) -> str | None:
         """The language the user picked, if this process has them in memory (no I/O)."""
         state = self._cached(user_id)

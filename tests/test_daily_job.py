@@ -84,16 +84,17 @@ async def test_job_generates_all_twelve_and_cleans_up(
     services = create_services(with_llm(make_settings, fake_openai), clock=fixed_clock())
     today = services.cache.today()
     async with sessionmaker() as session, session.begin():
-        for days_ago in (1, 7):
+        for days_ago in (1, 2, 7):
             await repositories.save_content(
                 session, "leo", today - timedelta(days=days_ago), "en", "old", replace=False
             )
     report = await generate_daily_horoscopes(services.cache, retry_delays=())
     assert report.languages == ("en",)
     assert sorted(signs(report.generated)) == sorted(ZodiacSign)
+    # Yesterday's stays: it is still "today" for subscribers west of TIMEZONE (the daily push).
     assert report.deleted == 2
     assert len(fake_openai.calls) == 12
-    assert await dates_stored(sessionmaker) == [today]
+    assert await dates_stored(sessionmaker) == [today - timedelta(days=1), today]
 
     # A restart re-runs the job: nothing is generated twice.
     again = await generate_daily_horoscopes(services.cache, retry_delays=())

@@ -177,7 +177,12 @@ async def test_webhook_mode_end_to_end(
         await bot.wait_event("web.listening")
         assert registered[0]["url"] == "https://bot.example.com/webhook"
         assert registered[0]["secret_token"] == SECRET
-        assert sorted(registered[0]["allowed_updates"]) == ["callback_query", "message"]
+        # my_chat_member: a user blocking the bot (or coming back) is known at once.
+        assert sorted(registered[0]["allowed_updates"]) == [
+            "callback_query",
+            "message",
+            "my_chat_member",
+        ]
 
         # Missing or wrong secret: 401 and nothing handled.
         fake_telegram.send_text("/start")

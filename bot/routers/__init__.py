@@ -8,9 +8,18 @@ a location) or its own commands read the conversation state there (bot/fsm.py).
 
 from aiogram import Router
 
-from bot.routers import admin, fallback, horoscope, inline, start, subscribe, users
+from bot.routers import (
+    admin,
+    fallback,
+    horoscope,
+    inline,
+    membership,
+    start,
+    subscribe,
+    users,
+)
 
 
 def all_routers() -> list[Router]:
-    modules = (horoscope, start, inline, users, admin, subscribe, fallback)
+    modules = (horoscope, start, inline, users, admin, membership, subscribe, fallback)
     return [m.create_router() for m in modules]

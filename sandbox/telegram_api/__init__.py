@@ -57,6 +57,8 @@ The package, one module per concern:
   message) and the rule that a message sent with one can't be edited;
 * ``state`` - users, chats, messages, the update queue, the record of calls, waiting;
 * ``server`` - the aiohttp application: routing, faults, flood control, recording;
+* ``limits`` - broadcast limits (30/s overall, 1/s per chat), injected 429s, chats that
+  answer 403 / 400 "chat not found" / 5xx (tests and benchmarks of the daily push);
 * one module per family of methods, each one class: ``bot`` (getMe, close, logOut),
   ``updates`` (getUpdates, webhooks), ``commands`` (the bot's settings), ``messages``
   (send, edit, delete, photos, chat actions; a user's text, location and reply-button

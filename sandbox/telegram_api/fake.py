@@ -6,6 +6,7 @@ from sandbox.telegram_api.bot import BotMethods
 from sandbox.telegram_api.callbacks import CallbackMethods
 from sandbox.telegram_api.commands import CommandsMethods
 from sandbox.telegram_api.inline import InlineMethods
+from sandbox.telegram_api.limits import Limits
 from sandbox.telegram_api.messages import MessagesMethods
 from sandbox.telegram_api.server import Server
 from sandbox.telegram_api.updates import UpdatesMethods
@@ -18,6 +19,7 @@ class FakeTelegram(
     MessagesMethods,
     CallbackMethods,
     InlineMethods,
+    Limits,
     Server,
 ):
     """In-process Telegram Bot API server for tests.  See the package docstring.
@@ -44,9 +46,11 @@ class FakeTelegram(
     :class:`~sandbox.telegram_api.keyboards.ReplyKeyboard` or None), :meth:`force_reply`,
     :meth:`input_state` (both, JSON-ready, as the web chat shows them).
 
-    Knobs: ``blocked_users``, :meth:`fail_next`, ``strict_html``, ``rate_limit``
-    (a :class:`RateLimit`, off by default), ``clock`` (drives ``ApiCall.at``, the 15 s
-    ``callback_answer_timeout`` and the rate limit's buckets).
+    Knobs: broadcast limits and per-chat failures (``limits.py``: :meth:`enforce_limits`,
+    :meth:`inject_flood`, :meth:`fail_chat`), ``blocked_users``, :meth:`fail_next`,
+    ``strict_html``, ``rate_limit`` (a :class:`RateLimit`, off by default), ``clock``
+    (drives ``ApiCall.at``, the 15 s ``callback_answer_timeout`` and the rate limit's
+    buckets).
 
     Uploaded photos are kept in ``files`` by ``file_id`` (every size of one upload points
     at the same bytes), so a viewer can show them.

@@ -120,6 +120,7 @@ class Server(State):
             fault = self._take_fault(method)
             if fault is not None:
                 raise fault
+            self.check_limits(method.lower(), params, arrived)
             if self.rate_limit is not None and method.lower() in RATE_LIMITED:
                 self._take_token(params, arrived)
             body: dict[str, Any] = {"ok": True, "result": await handler(params, files)}

@@ -85,6 +85,10 @@ class State:
                 for name in getattr(value, API_METHOD_ATTRIBUTE, ()):
                     self.register_method(name, getattr(self, attribute))
 
+    def check_limits(self, method: str, params: Params, now: float) -> None:
+        """Broadcast limits and per-chat failures before a method runs (``limits.py``);
+        nothing here."""
+
     def register_method(self, name: str, handler: Handler) -> None:
         """Add or replace a Bot API method (names are case-insensitive)."""
         self._methods[name.lower()] = handler

@@ -1,0 +1,523 @@
+"""The daily push's sender SQL: claiming due subscriptions, the delivery records that make
+"at most one push per user and local date" hold, the sender's lease, and the counts /status
+and /metrics show.
+
+Claims. ``claim_due`` is one statement on both databases::
+
+    WITH due AS (SELECT user_id FROM subscriptions
+                 WHERE next_due <= :now AND (claimed_until IS NULL OR claimed_until < :now)
+                 ORDER BY next_due LIMIT :n [FOR UPDATE SKIP LOCKED])
+    UPDATE subscriptions SET claimed_by = :holder, claimed_until = :until
+    FROM due WHERE subscriptions.user_id = due.user_id
+    RETURNING ...
+
+On PostgreSQL the inner SELECT walks ``ix_subscriptions_next_due`` in order and skips rows
+another sender's transaction has locked; on SQLite the statement is atomic (one writer at a
+time). A claim is a lease on the row (``claimed_until``): a sender that dies leaves rows that
+become claimable again when it runs out.
+
+Delivery records (``push_deliveries``, unique (user_id, local_date)): a sender *reserves* the
+(user, local date) as ``sending`` (``reason`` = the sender, ``finished_at`` = when reserved)
+right before the HTTP call, and turns it into ``sent`` / ``failed`` / ``blocked`` in the
+transaction that moves ``next_due`` on and clears the claim. A reservation is re-taken
+(compare-and-set) before every attempt; another sender may take it over only once it is
+``STALE`` (older than any request can take): so two senders never have the same message in
+flight, and a row left ``sending`` by a hard kill is re-sent at most once, later.
+
+All instants are UTC. SQLite gives ``DateTime(timezone=True)`` back naive (the UTC wall
+time): :func:`utc` puts the zone back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Lease, PushDelivery, Subscription, User
+from db.repositories import _chunks, _insert
+
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+BLOCKED = "blocked"
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """An instant read back from the database, aware and in UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc(value: datetime | None) -> datetime:
+    result = utc(value)
+    assert result is not None
+    return result
+
+
+# -- claims ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRow:
+    """A due subscription a sender holds, with what its user's language is stored as."""
+
+    user_id: int
+    sign: str
+    push_time: time
+    timezone: str
+    state: str  # active | paused (paused_until reached: delivered again)
+    paused_until: date | None
+    next_due: datetime
+    failing_since: datetime | None
+    language: str | None = None  # users.language (chosen), None when not stored
+    detected_language: str | None = None
+
+
+def claimable(now: datetime) -> Any:
+    """The claim's condition: due, and nobody holds it (or their claim ran out)."""
+    return and_(
+        Subscription.next_due <= now,
+        or_(Subscription.claimed_until.is_(None), Subscription.claimed_until < now),
+    )
+
+
+def claim_query(now: datetime, limit: int) -> Any:
+    """The inner SELECT of :func:`claim_due` (``EXPLAIN`` it: an index scan on
+    ``ix_subscriptions_next_due``)."""
+    return (
+        select(Subscription.user_id)
+        .where(claimable(now))
+        .order_by(Subscription.next_due)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has no row locks (ignored)
+    )
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, holder: str, until: datetime, limit: int
+) -> list[ClaimedRow]:
+    """Claim up to ``limit`` due rows, earliest first, for ``holder`` until ``until``; with
+    their users' stored languages (one more query, for the batch only)."""
+    due = claim_query(now, limit).cte("due")
+    result = await session.execute(
+        update(Subscription)
+        .where(Subscription.user_id == due.c.user_id)
+        .values(claimed_by=holder, claimed_until=until)
+        .returning(
+            Subscription.user_id,
+            Subscription.sign,
+            Subscription.push_time,
+            Subscription.timezone,
+            Subscription.state,
+            Subscription.paused_until,
+            Subscription.next_due,
+            Subscription.failing_since,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    raw = result.all()
+    if not raw:
+        return []
+    ids = [row[0] for row in raw]
+    languages: dict[int, tuple[str | None, str | None]] = {}
+    for chunk in _chunks(ids):
+        found = await session.execute(
+            select(User.user_id, User.language, User.detected_language).where(
+                User.user_id.in_(chunk)
+            )
+        )
+        languages.update({user_id: (chosen, detected) for user_id, chosen, detected in found})
+    rows = [
+        ClaimedRow(
+            user_id,
+            sign,
+            push_time,
+            timezone,
+            state,
+            paused_until,
+            _utc(next_due),
+            utc(failing_since),
+            *languages.get(user_id, (None, None)),
+        )
+        for user_id, sign, push_time, timezone, state, paused_until, next_due, failing_since in raw
+    ]
+    rows.sort(key=lambda row: row.next_due)
+    return rows
+
+
+async def extend_claims(
+    session: AsyncSession, holder: str, user_ids: Sequence[int], until: datetime
+) -> int:
+    """Keep holding rows still being worked on (the lease's heartbeat)."""
+    changed = 0
+    for chunk in _chunks(list(user_ids)):
+        result = await session.execute(
+            update(Subscription)
+            .where(Subscription.user_id.in_(chunk), Subscription.claimed_by == holder)
+            .values(claimed_until=until)
+        )
+        changed += int(getattr(result, "rowcount", 0) or 0)
+    return changed
+
+
+async def release_claims(session: AsyncSession, holder: str, user_ids: Sequence[int]) -> int:
+    """Give rows back untouched (a graceful stop): their ``next_due`` stands, so the next
+    sender takes them at once."""
+    changed = 0
+    for chunk in _chunks(list(user_ids)):
+        result = await session.execute(
+            update(Subscription)
+            .where(Subscription.user_id.in_(chunk), Subscription.claimed_by == holder)
+            .values(claimed_by=None, claimed_until=None)
+        )
+        changed += int(getattr(result, "rowcount", 0) or 0)
+    return changed
+
+
+async def hold_claim(session: AsyncSession, holder: str, user_id: int, until: datetime) -> bool:
+    """Keep one row claimed until ``until`` and stop working on it (another sender's send
+    of it is in flight: look again when that reservation would be stale)."""
+    result = await session.execute(
+        update(Subscription)
+        .where(Subscription.user_id == user_id, Subscription.claimed_by == holder)
+        .values(claimed_until=until)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def reschedule(
+    session: AsyncSession,
+    holder: str,
+    user_id: int,
+    *,
+    next_due: datetime | None,
+    now: datetime,
+    failing_since: datetime | None = None,
+    activate: bool = False,
+) -> bool:
+    """Move a claimed row's ``next_due`` and clear the claim, nothing sent (not yet due after
+    all, still paused, a retry later). Only while ``holder`` still holds it: a user's change
+    in the meantime (which clears the claim) wins."""
+    values: dict[str, Any] = {
+        "next_due": next_due,
+        "claimed_by": None,
+        "claimed_until": None,
+        "failing_since": failing_since,
+        "updated_at": now,
+    }
+    if activate:
+        values.update(state="active", paused_until=None)
+    result = await session.execute(
+        update(Subscription)
+        .where(Subscription.user_id == user_id, Subscription.claimed_by == holder)
+        .values(**values)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+# -- delivery records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """``reserved``: this sender may send now (``delivery_id``); ``done``: the local date was
+    already sent, given up or found blocked; ``busy``: another sender's send is in flight."""
+
+    outcome: str  # reserved | done | busy
+    delivery_id: int | None = None
+    status: str | None = None
+
+
+async def reserve_delivery(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    local_date: date,
+    due_at: datetime,
+    holder: str,
+    now: datetime,
+    stale_before: datetime,
+) -> Reservation:
+    """Reserve (user, local date) for a send right now: a new ``sending`` row, or this
+    sender's own one again, or another sender's that went stale (reserved before
+    ``stale_before``: it died, or its request is long over). Call in a transaction."""
+    inserted = await session.execute(
+        _insert(session, PushDelivery)
+        .values(
+            user_id=user_id,
+            local_date=local_date,
+            status=SENDING,
+            reason=holder[:32],
+            due_at=due_at,
+            finished_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[PushDelivery.user_id, PushDelivery.local_date])
+        .returning(PushDelivery.id)
+    )
+    delivery_id = inserted.scalar_one_or_none()
+    if delivery_id is not None:
+        return Reservation("reserved", delivery_id)
+    retaken = await session.execute(
+        update(PushDelivery)
+        .where(
+            PushDelivery.user_id == user_id,
+            PushDelivery.local_date == local_date,
+            PushDelivery.status == SENDING,
+            or_(PushDelivery.reason == holder[:32], PushDelivery.finished_at < stale_before),
+        )
+        .values(reason=holder[:32], finished_at=now)
+        .returning(PushDelivery.id)
+    )
+    delivery_id = retaken.scalar_one_or_none()
+    if delivery_id is not None:
+        return Reservation("reserved", delivery_id)
+    status = (
+        await session.execute(
+            select(PushDelivery.status).where(
+                PushDelivery.user_id == user_id, PushDelivery.local_date == local_date
+            )
+        )
+    ).scalar_one_or_none()
+    return Reservation("busy" if status == SENDING else "done", None, status)
+
+
+async def renew_reservation(
+    session: AsyncSession, delivery_id: int, holder: str, now: datetime
+) -> bool:
+    """Before another attempt of the same message (after a 429 pause): still ours?"""
+    result = await session.execute(
+        update(PushDelivery)
+        .where(
+            PushDelivery.id == delivery_id,
+            PushDelivery.status == SENDING,
+            PushDelivery.reason == holder[:32],
+        )
+        .values(finished_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def cancel_reservation(session: AsyncSession, delivery_id: int, holder: str) -> bool:
+    """Nothing was delivered (a stop during a 429 pause, a network error): drop this
+    sender's reservation, so a later attempt reserves afresh."""
+    result = await session.execute(
+        delete(PushDelivery).where(
+            PushDelivery.id == delivery_id,
+            PushDelivery.status == SENDING,
+            PushDelivery.reason == holder[:32],
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def finish_delivery(
+    session: AsyncSession,
+    *,
+    delivery_id: int,
+    holder: str,
+    status: str,
+    reason: str | None,
+    user_id: int,
+    next_due: datetime | None,
+    now: datetime,
+    stop: bool = False,
+) -> bool:
+    """Record the outcome (``sent`` / ``failed`` / ``blocked``) and, in the same transaction,
+    move the subscription on: ``next_due`` (the next local date), the claim and any failure
+    streak cleared, a pause that has run out ended; ``stop``: the chat is gone, the
+    subscription stops. False if the reservation was no longer ours (then nothing is
+    changed: the sender that took it over records it)."""
+    result = await session.execute(
+        update(PushDelivery)
+        .where(
+            PushDelivery.id == delivery_id,
+            PushDelivery.status == SENDING,
+            PushDelivery.reason == holder[:32],
+        )
+        .values(status=status, reason=reason, finished_at=now)
+    )
+    if not getattr(result, "rowcount", 0):
+        return False
+    values: dict[str, Any] = {
+        "claimed_by": None,
+        "claimed_until": None,
+        "failing_since": None,
+        "updated_at": now,
+    }
+    if stop:
+        values.update(state="stopped", stop_reason=BLOCKED, next_due=None, paused_until=None)
+    else:
+        values.update(next_due=next_due, state="active", paused_until=None)
+    # Stopping: whatever the row is now, the chat is gone. Moving on: only the row as this
+    # sender claimed it; a user who changed the subscription meantime (their write cleared
+    # the claim) keeps what they chose.
+    owned = Subscription.user_id == user_id
+    if not stop:
+        owned = and_(owned, Subscription.claimed_by == holder)
+    await session.execute(update(Subscription).where(owned).values(**values))
+    return True
+
+
+async def prune_deliveries(session: AsyncSession, before: datetime) -> int:
+    """Delete delivery records finished before ``before`` (30 days: a local date that old
+    can never be due again)."""
+    result = await session.execute(delete(PushDelivery).where(PushDelivery.finished_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# -- the sender's lease ----------------------------------------------------------------------
+
+
+async def acquire_lease(
+    session: AsyncSession, name: str, holder: str, *, now: datetime, until: datetime
+) -> bool:
+    """Take the lease ``name`` if it is free, expired or already ours, until ``until``;
+    True if ``holder`` holds it now. Renewing is acquiring again."""
+    stmt = _insert(session, Lease).values(name=name, holder=holder, expires_at=until)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Lease.name],
+        set_={"holder": stmt.excluded.holder, "expires_at": stmt.excluded.expires_at},
+        where=or_(Lease.holder == holder, Lease.expires_at < now),
+    ).returning(Lease.holder)
+    result = await session.execute(stmt)
+    return result.scalar_one_or_none() == holder
+
+
+async def release_lease(session: AsyncSession, name: str, holder: str) -> bool:
+    result = await session.execute(delete(Lease).where(Lease.name == name, Lease.holder == holder))
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def lease_holder(session: AsyncSession, name: str, now: datetime) -> str | None:
+    """Who holds the lease now (None: free or expired)."""
+    result = await session.execute(
+        select(Lease.holder).where(Lease.name == name, Lease.expires_at >= now)
+    )
+    return result.scalar_one_or_none()
+
+
+# -- counts: /status, /metrics ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    due: int  # rows due now (next_due <= now), claimed or not
+    oldest_due: datetime | None  # the earliest of them
+
+
+async def push_backlog(session: AsyncSession, now: datetime) -> Backlog:
+    """How many pushes are due and not yet delivered, and since when (the lag): an index
+    range scan on ``ix_subscriptions_next_due``."""
+    result = await session.execute(
+        select(func.count(), func.min(Subscription.next_due)).where(Subscription.next_due <= now)
+    )
+    count, oldest = result.one()
+    return Backlog(int(count), utc(oldest))
+
+
+@dataclass(frozen=True, slots=True)
+class PushDayCounts:
+    """What /status shows for the push on one day (a [start, end) window in TIMEZONE)."""
+
+    subscribers: int  # active or paused
+    paused: int
+    sent: int  # delivered in the window
+    failed: int  # given up in the window (network, 5xx for PUSH_RETRY_MINUTES)
+    blocked: int  # found blocked / gone in the window: those subscriptions stopped
+    due: int  # still to deliver before the window's end (overdue ones included)
+    next_wave_at: datetime | None  # the next due instant after ``now``
+    next_wave_size: int  # subscriptions due in that minute
+
+
+async def push_day_counts(
+    session: AsyncSession, *, now: datetime, day_start: datetime, day_end: datetime
+) -> PushDayCounts:
+    """Five short queries: subscribers by state, deliveries by status finished in the
+    window (``ix_push_deliveries_finished_at``), rows due before the window's end and the
+    next wave (``ix_subscriptions_next_due``)."""
+    states = dict(
+        (
+            await session.execute(
+                select(Subscription.state, func.count())
+                .where(Subscription.state.in_(("active", "paused")))
+                .group_by(Subscription.state)
+            )
+        ).all()
+    )
+    statuses = dict(
+        (
+            await session.execute(
+                select(PushDelivery.status, func.count())
+                .where(PushDelivery.finished_at >= day_start, PushDelivery.finished_at < day_end)
+                .group_by(PushDelivery.status)
+            )
+        ).all()
+    )
+    due = (
+        await session.execute(select(func.count()).where(Subscription.next_due < day_end))
+    ).scalar_one()
+    next_at = utc(
+        (
+            await session.execute(
+                select(func.min(Subscription.next_due)).where(Subscription.next_due > now)
+            )
+        ).scalar_one()
+    )
+    size = 0
+    if next_at is not None:
+        minute = next_at.replace(second=0, microsecond=0)
+        size = (
+            await session.execute(
+                select(func.count()).where(
+                    Subscription.next_due >= minute,
+                    Subscription.next_due < minute.replace(second=59, microsecond=999999),
+                )
+            )
+        ).scalar_one()
+    return PushDayCounts(
+        subscribers=int(states.get("active", 0)) + int(states.get("paused", 0)),
+        paused=int(states.get("paused", 0)),
+        sent=int(statuses.get(SENT, 0)),
+        failed=int(statuses.get(FAILED, 0)),
+        blocked=int(statuses.get(BLOCKED, 0)),
+        due=int(due),
+        next_wave_at=next_at,
+        next_wave_size=int(size),
+    )
+
+
+async def deliveries_of(session: AsyncSession, user_id: int) -> list[tuple[date, str, str | None]]:
+    """(local date, status, reason) of a user's delivery records, oldest first (tests,
+    support)."""
+    result = await session.execute(
+        select(PushDelivery.local_date, PushDelivery.status, PushDelivery.reason)
+        .where(PushDelivery.user_id == user_id)
+        .order_by(PushDelivery.local_date)
+    )
+    return [(day, status, reason) for day, status, reason in result]
+
+
+async def subscriber_languages(session: AsyncSession) -> set[str]:
+    """The stored languages (chosen, else detected) of users with a subscription that will
+    deliver: the daily job writes these ahead even for users not seen lately."""
+    result = await session.execute(
+        select(func.coalesce(User.language, User.detected_language))
+        .join(Subscription, Subscription.user_id == User.user_id)
+        .where(Subscription.next_due.is_not(None))
+        .distinct()
+    )
+    return {code for (code,) in result if code}
+
+
+async def subscriber_zones(session: AsyncSession) -> set[str]:
+    """The IANA zones of subscriptions that will deliver (a few hundred at most)."""
+    result = await session.execute(
+        select(Subscription.timezone).where(Subscription.next_due.is_not(None)).distinct()
+    )
+    return {zone for (zone,) in result}

@@ -1,0 +1,111 @@
+"""Telegram's sending budget, shared by the bot's replies and the push sender.
+
+Telegram limits a bot to about 30 messages a second overall and one a second per chat. The
+push sender keeps under that with a token bucket of ``PUSH_RATE`` tokens a second (a burst of
+one: sends are spread evenly) and a per-chat gap of a second. Replies to people come first:
+every interactive send (a request middleware on the bot's session, ``bot/push.py``) takes a
+token *at once*, without waiting, and may leave the bucket in debt (at most a second's worth);
+the sender waits for what is left. So taps are never slowed, and the sender's rate is
+``PUSH_RATE`` minus the taps' rate. A 429 seen by anyone pauses the sender for
+``retry_after``.
+
+Time here is the process's monotonic clock (injectable): pacing is about real seconds, not
+about which day it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+Timer = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+PER_CHAT_INTERVAL = 1.0
+_SWEEP_AT = 4096  # per-chat entries kept before a sweep drops the ones already past
+
+
+class SendPacer:
+    def __init__(
+        self,
+        rate: float,
+        *,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        timer: Timer = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.per_chat_interval = per_chat_interval
+        self._timer = timer
+        self._sleep = sleep
+        self._tokens = 1.0
+        self._updated = timer()
+        self._chat_next: dict[int, float] = {}  # chat -> the earliest next send to it
+        self._paused_until = 0.0
+        self._lock: asyncio.Lock | None = None
+        self.interactive = 0  # sends by the bot's replies seen
+        self.pauses = 0  # 429s reported
+
+    # -- the bot's replies: never wait --------------------------------------------------
+
+    def spend(self, chat_id: int | None) -> None:
+        """An interactive send is going out now: it takes a token (debt allowed) and the
+        chat's second."""
+        now = self._timer()
+        self._refill(now)
+        self._tokens = max(self._tokens - 1.0, -self.rate)
+        self.interactive += 1
+        if chat_id is not None:
+            self._chat_next[chat_id] = now + self.per_chat_interval
+
+    def sent(self, chat_id: int) -> None:
+        """An interactive send to ``chat_id`` has been answered: its second counts from
+        now (Telegram saw it at some instant up to now, not when it left)."""
+        self._chat_next[chat_id] = self._timer() + self.per_chat_interval
+
+    def pause(self, seconds: float) -> None:
+        """Telegram answered 429 with ``retry_after``: the sender sends nothing until then."""
+        self.pauses += 1
+        self._paused_until = max(self._paused_until, self._timer() + max(0.0, seconds))
+
+    @property
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - self._timer())
+
+    # -- the sender: waits its turn -----------------------------------------------------
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until the sender may send one message to ``chat_id``, and take that slot."""
+        while True:  # the chat's second first, outside the queue: one slow chat holds nobody
+            wait = self._chat_next.get(chat_id, 0.0) - self._timer()
+            if wait <= 0:
+                break
+            await self._sleep(wait)
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:  # then the global budget, first come first served
+            while True:
+                now = self._timer()
+                self._refill(now)
+                wait = max(
+                    self._paused_until - now,
+                    self._chat_next.get(chat_id, 0.0) - now,
+                    (1.0 - self._tokens) / self.rate if self._tokens < 1.0 else 0.0,
+                )
+                if wait <= 0:
+                    self._tokens -= 1.0
+                    self._chat_next[chat_id] = now + self.per_chat_interval
+                    if len(self._chat_next) > _SWEEP_AT:
+                        self._sweep(now)
+                    return
+                await self._sleep(wait)
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(1.0, self._tokens + (now - self._updated) * self.rate)
+        self._updated = now
+
+    def _sweep(self, now: float) -> None:
+        self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
