@@ -15,11 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.numbers import format_decimal
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from structlog.testing import capture_logs
 
 import bot.routers.admin as admin_router
+from bot.alerts import seconds_text
 from bot.app import BotApp
 from bot.callbacks import SignCallback
 from db import repositories
@@ -289,7 +291,8 @@ async def test_status_reports_true_values_after_one_job_run(
     ran_text = f"June 15, 2026 {finished.astimezone(MOSCOW):%H:%M:%S}"
     report = app.services.daily.last_report
     assert report is not None
-    seconds = f"{report.seconds:.1f}" if report.seconds < 10 else f"{report.seconds:.0f}"
+    # As Fluent writes the number: tenths below 10 s, a whole one without its ".0".
+    seconds = format_decimal(seconds_text(report.seconds), locale="en")
     job = app.services.scheduler.get_job(JOB_ID)
     assert job.next_run_time == datetime(2026, 6, 16, tzinfo=MOSCOW)
     backend = "sqlite+aiosqlite" if database_url.startswith("sqlite") else "postgresql+asyncpg"
