@@ -40,6 +40,9 @@ PACE = {"PUSH_RATE": "50"}
 # and 30 s, which the replica tests below keep).
 SHORT = {"PUSH_LEASE_SECONDS": "2", "PUSH_STALE_SECONDS": "6"}
 postgres_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+# Two or three bot processes start in each test (tens of seconds each on a busy machine), and
+# the replica tests wait out the default lease and claims (20 s, 30 s).
+pytestmark = pytest.mark.timeout(400)
 
 
 def limited(telegram: FakeTelegram) -> FakeTelegram:
@@ -122,7 +125,7 @@ async def test_sigterm_mid_wave_exits_0_and_the_restart_sends_the_rest_once(
     env = env_for(database_url, telegram, **PACE)
     first = BotProcess(env)
     await first.start(str(tmp_path))
-    await telegram.wait_for_count(is_push, 50, timeout=60)
+    await telegram.wait_for_count(is_push, 50, timeout=180)
     code = await first.stop(signal.SIGTERM)
     assert code == 0, first.log_text()[-3000:]
     before = pushed_chats(telegram)
@@ -137,7 +140,7 @@ async def test_sigterm_mid_wave_exits_0_and_the_restart_sends_the_rest_once(
     second = BotProcess(env)
     await second.start(str(tmp_path))
     rest = set(IDS) - set(before)
-    await wait_delivered(telegram, rest, after=mark)
+    await wait_delivered(telegram, rest, after=mark, timeout=180)
     assert await second.stop(signal.SIGTERM) == 0, second.log_text()[-3000:]
 
     every = pushed_chats(telegram)
@@ -158,7 +161,7 @@ async def test_sigkill_mid_wave_resends_at_most_the_messages_in_flight(
     env = env_for(database_url, telegram, **PACE, **SHORT)
     first = BotProcess(env)
     await first.start(str(tmp_path))
-    await telegram.wait_for_count(is_push, 50, timeout=60)
+    await telegram.wait_for_count(is_push, 50, timeout=180)
     assert await first.stop(signal.SIGKILL) == -signal.SIGKILL
     before = pushed_chats(telegram)
     assert len(before) < WAVE and set(before.values()) == {1}
@@ -166,11 +169,11 @@ async def test_sigkill_mid_wave_resends_at_most_the_messages_in_flight(
 
     second = BotProcess(env)
     await second.start(str(tmp_path))
-    await second.wait_event("push.lease_acquired")  # once the dead one's lease ran out
+    await second.wait_event("push.lease_acquired", timeout=180)  # once the dead one's lease ran out
     # What the dead process had recorded is final now: the rest is for the new one, the
     # messages it had in flight (sent, not recorded) among them.
     unrecorded = set(IDS) - {u for u, s in (await records(sessionmaker)).items() if s == "sent"}
-    await wait_delivered(telegram, unrecorded, after=mark)
+    await wait_delivered(telegram, unrecorded, after=mark, timeout=180)
     assert await second.stop(signal.SIGTERM) == 0, second.log_text()[-3000:]
 
     after = pushed_chats(telegram, after=mark)
@@ -207,14 +210,17 @@ async def test_the_other_replica_takes_over_the_wave_within_30_s(
         bots.append(BotProcess(env_for(database_url, telegram, **PACE)))
     try:
         await asyncio.gather(*(b.start(str(tmp_path)) for b in bots))
-        waits = {asyncio.ensure_future(b.wait_event("push.lease_acquired")): b for b in bots}
+        waits = {
+            asyncio.ensure_future(b.wait_event("push.lease_acquired", timeout=180)): b for b in bots
+        }
         done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         sender = waits[next(iter(done))]
         i = bots.index(sender)
         other, sender_tg, other_tg = bots[1 - i], telegrams[i], telegrams[1 - i]
-        await sender_tg.wait_for_count(is_push, 50, timeout=60)
+        await sender_tg.wait_for_count(is_push, 50, timeout=180)
         assert sender.process is not None
         sender.process.send_signal(sig)
         assert pushed_chats(other_tg) == Counter()  # one replica sends at a time
