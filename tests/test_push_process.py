@@ -169,7 +169,8 @@ async def test_sigkill_mid_wave_resends_at_most_the_messages_in_flight(
 
     second = BotProcess(env)
     await second.start(str(tmp_path))
-    await second.wait_event("push.lease_acquired", timeout=180)  # once the dead one's lease ran out
+    # Once the dead one's lease ran out:
+    await second.wait_event("push.lease_acquired", timeout=180)
     # What the dead process had recorded is final now: the rest is for the new one, the
     # messages it had in flight (sent, not recorded) among them.
     unrecorded = set(IDS) - {u for u, s in (await records(sessionmaker)).items() if s == "sent"}
