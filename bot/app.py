@@ -36,7 +36,7 @@ from bot.push import BudgetMiddleware, TelegramPushSender, create_push_bot
 from bot.routers import all_routers
 from bot.surfaces import sync_surfaces
 from bot.web import WebhookGate, create_web_app
-from db.engine import create_sessionmaker, safe_url
+from db.engine import create_engine, create_sessionmaker, safe_url
 from db.sqlite_guard import lock_sqlite_file
 from services.alerts import AdminNotifier
 from services.clock import Clock
@@ -372,14 +372,23 @@ def create_push_engine(settings: Settings, services: Services, dp: Dispatcher) -
     """The daily push's sender, rendering like a tap and sending on a Bot of its own (no
     flood-control middleware: a 429 must reach the sender). Started by the startup hook when
     PUSH_ENABLED; stopped by the shutdown hook."""
+    lease, stale = settings.push_lease_seconds, settings.push_stale_seconds
     sender = TelegramPushSender(
         create_push_bot(settings),
         dp["i18n_middleware"].core,
         paid_broadcast=settings.push_paid_broadcast,
+        request_timeout=stale / 3,
     )
     services.push_closers.append(sender.close)
+    database = services.engine
+    if database.dialect.name == "postgresql":
+        # Connections of its own, whose open transactions the server ends when idle for
+        # half a lease: a frozen or vanished host cannot keep the lease row or a claimed
+        # row locked past the takeover (db/engine.py).
+        database = create_engine(settings.database_url, idle_transaction_seconds=lease / 2)
+        services.push_closers.append(database.dispose)
     return PushEngine(
-        sessionmaker=create_sessionmaker(services.engine),
+        sessionmaker=create_sessionmaker(database),
         clock=services.cache.clock,
         deliver=sender,
         texts=services.cache.text_for_day,
@@ -389,6 +398,10 @@ def create_push_engine(settings: Settings, services: Services, dp: Dispatcher) -
         users=services.users,
         batch_size=settings.push_batch_size,
         retry_minutes=settings.push_retry_minutes,
+        lease_seconds=lease,
+        renew_seconds=lease / 4,
+        claim_seconds=stale,
+        stale_seconds=stale,
     )
 
 

@@ -68,7 +68,7 @@ COUNTED_METHODS = frozenset(
         "editMessageCaption",
     }
 )
-PUSH_REQUEST_TIMEOUT = 10  # seconds; well under the reservation's staleness (30 s)
+PUSH_REQUEST_TIMEOUT = 10.0  # seconds: a third of PUSH_STALE_SECONDS (30 s) by default
 
 
 class BudgetMiddleware(BaseRequestMiddleware):
@@ -112,10 +112,20 @@ def create_push_bot(settings: Settings) -> Bot:
 class TelegramPushSender:
     """``deliver`` for :class:`~services.push.PushEngine`."""
 
-    def __init__(self, bot: Bot, core: BaseCore[Any], *, paid_broadcast: bool = False) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        core: BaseCore[Any],
+        *,
+        paid_broadcast: bool = False,
+        request_timeout: float = PUSH_REQUEST_TIMEOUT,
+    ) -> None:
         self.bot = bot
         self._core = core
         self._paid = paid_broadcast
+        # Well under the reservation's staleness: another sender never takes over a message
+        # whose request may still be running.
+        self._timeout = max(1, int(request_timeout))
 
     async def __call__(self, message: PushMessage) -> None:
         strings = Translator(self._core, message.language)
@@ -128,7 +138,7 @@ class TelegramPushSender:
                 text,
                 reply_markup=push_keyboard(strings),
                 allow_paid_broadcast=True if self._paid else None,
-                request_timeout=PUSH_REQUEST_TIMEOUT,
+                request_timeout=self._timeout,
             )
         except TelegramRetryAfter as error:
             raise RetryAfter(error.retry_after) from error

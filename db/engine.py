@@ -15,7 +15,14 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    database_url: str, *, idle_transaction_seconds: float | None = None, **kwargs: Any
+) -> AsyncEngine:
+    """``idle_transaction_seconds`` (PostgreSQL): the server ends a session whose transaction
+    has waited that long for its next statement, releasing its row locks. For the push
+    sender, whose transactions are all short: when its host vanishes (or the process is
+    frozen) with a transaction open, the connection stays up and nothing else would ever
+    release the lease row or the rows it was writing."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -25,7 +32,11 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     # asyncpg waits 60 s for a connection by default: fail faster while the server is down.
-    kwargs.setdefault("connect_args", {"timeout": 5})
+    connect_args: dict[str, Any] = {"timeout": 5}
+    if idle_transaction_seconds is not None:
+        timeout_ms = str(max(1, round(idle_transaction_seconds * 1000)))
+        connect_args["server_settings"] = {"idle_in_transaction_session_timeout": timeout_ms}
+    kwargs.setdefault("connect_args", connect_args)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     return create_async_engine(url, **kwargs)

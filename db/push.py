@@ -1,6 +1,6 @@
 """The daily push's sender SQL: claiming due subscriptions, the delivery records that make
-"at most one push per user and local date" hold, the sender's lease, and the counts /status
-and /metrics show.
+"at most one push per user and local date" hold, the sender's lease, and the backlog /metrics
+shows (what /status shows is in ``db/push_stats.py``).
 
 Claims. ``claim_due`` is one statement on both databases::
 
@@ -24,15 +24,14 @@ transaction that moves ``next_due`` on and clears the claim. A reservation is re
 ``STALE`` (older than any request can take): so two senders never have the same message in
 flight, and a row left ``sending`` by a hard kill is re-sent at most once, later.
 
-All instants are UTC. SQLite gives ``DateTime(timezone=True)`` back naive (the UTC wall
-time): :func:`utc` puts the zone back.
+All instants are aware UTC on both databases (the columns are ``UTCDateTime``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -45,19 +44,6 @@ SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 BLOCKED = "blocked"
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """An instant read back from the database, aware and in UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _utc(value: datetime | None) -> datetime:
-    result = utc(value)
-    assert result is not None
-    return result
 
 
 # -- claims ---------------------------------------------------------------------------------
@@ -141,8 +127,8 @@ async def claim_due(
             timezone,
             state,
             paused_until,
-            _utc(next_due),
-            utc(failing_since),
+            next_due or now,  # never NULL: claimed because next_due <= now
+            failing_since,
             *languages.get(user_id, (None, None)),
         )
         for user_id, sign, push_time, timezone, state, paused_until, next_due, failing_since in raw
@@ -402,7 +388,7 @@ async def lease_holder(session: AsyncSession, name: str, now: datetime) -> str |
     return result.scalar_one_or_none()
 
 
-# -- counts: /status, /metrics ---------------------------------------------------------------
+# -- counts: /metrics -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,78 +404,7 @@ async def push_backlog(session: AsyncSession, now: datetime) -> Backlog:
         select(func.count(), func.min(Subscription.next_due)).where(Subscription.next_due <= now)
     )
     count, oldest = result.one()
-    return Backlog(int(count), utc(oldest))
-
-
-@dataclass(frozen=True, slots=True)
-class PushDayCounts:
-    """What /status shows for the push on one day (a [start, end) window in TIMEZONE)."""
-
-    subscribers: int  # active or paused
-    paused: int
-    sent: int  # delivered in the window
-    failed: int  # given up in the window (network, 5xx for PUSH_RETRY_MINUTES)
-    blocked: int  # found blocked / gone in the window: those subscriptions stopped
-    due: int  # still to deliver before the window's end (overdue ones included)
-    next_wave_at: datetime | None  # the next due instant after ``now``
-    next_wave_size: int  # subscriptions due in that minute
-
-
-async def push_day_counts(
-    session: AsyncSession, *, now: datetime, day_start: datetime, day_end: datetime
-) -> PushDayCounts:
-    """Five short queries: subscribers by state, deliveries by status finished in the
-    window (``ix_push_deliveries_finished_at``), rows due before the window's end and the
-    next wave (``ix_subscriptions_next_due``)."""
-    states = dict(
-        (
-            await session.execute(
-                select(Subscription.state, func.count())
-                .where(Subscription.state.in_(("active", "paused")))
-                .group_by(Subscription.state)
-            )
-        ).all()
-    )
-    statuses = dict(
-        (
-            await session.execute(
-                select(PushDelivery.status, func.count())
-                .where(PushDelivery.finished_at >= day_start, PushDelivery.finished_at < day_end)
-                .group_by(PushDelivery.status)
-            )
-        ).all()
-    )
-    due = (
-        await session.execute(select(func.count()).where(Subscription.next_due < day_end))
-    ).scalar_one()
-    next_at = utc(
-        (
-            await session.execute(
-                select(func.min(Subscription.next_due)).where(Subscription.next_due > now)
-            )
-        ).scalar_one()
-    )
-    size = 0
-    if next_at is not None:
-        minute = next_at.replace(second=0, microsecond=0)
-        size = (
-            await session.execute(
-                select(func.count()).where(
-                    Subscription.next_due >= minute,
-                    Subscription.next_due < minute.replace(second=59, microsecond=999999),
-                )
-            )
-        ).scalar_one()
-    return PushDayCounts(
-        subscribers=int(states.get("active", 0)) + int(states.get("paused", 0)),
-        paused=int(states.get("paused", 0)),
-        sent=int(statuses.get(SENT, 0)),
-        failed=int(statuses.get(FAILED, 0)),
-        blocked=int(statuses.get(BLOCKED, 0)),
-        due=int(due),
-        next_wave_at=next_at,
-        next_wave_size=int(size),
-    )
+    return Backlog(int(count), oldest)
 
 
 async def deliveries_of(session: AsyncSession, user_id: int) -> list[tuple[date, str, str | None]]:

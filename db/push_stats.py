@@ -8,7 +8,7 @@ the subscriber count. The sender's own SQL (claims, delivery records) is in ``db
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,8 +73,6 @@ async def next_wave(session: AsyncSession, now: datetime) -> Wave | None:
     at = first.scalar_one()
     if at is None:
         return None
-    if at.tzinfo is None:  # SQLite hands back the stored UTC wall time
-        at = at.replace(tzinfo=UTC)
     minute = at.replace(second=0, microsecond=0)
     count = await session.execute(
         select(func.count())

@@ -3,10 +3,9 @@ resume, stop). The sender's SQL (claims, delivery records, the lease) is in ``db
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, case, func, select, update
@@ -45,11 +44,7 @@ async def get_subscription(session: AsyncSession, user_id: int) -> SubscriptionR
     row = result.one_or_none()
     if row is None:
         return None
-    found = SubscriptionRow(*row)
-    # SQLite gives DateTime(timezone=True) back naive (the UTC wall time).
-    if found.next_due is not None and found.next_due.tzinfo is None:
-        found = dataclasses.replace(found, next_due=found.next_due.replace(tzinfo=UTC))
-    return found
+    return SubscriptionRow(*row)  # next_due aware UTC on both databases (UTCDateTime)
 
 
 async def upsert_subscription(

@@ -16,7 +16,6 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable
-from datetime import UTC
 from typing import Any
 
 import structlog
@@ -64,9 +63,7 @@ def due_now_answer(subscription: Subscription | None) -> DueNowAnswer:
         )
     if subscription.state == "paused":
         return DueNowAnswer("paused", "Your subscription is paused: resume it in /settings first.")
-    due = None
-    if subscription.next_due is not None:  # SQLite gives it back without its zone: UTC
-        due = subscription.next_due.replace(tzinfo=subscription.next_due.tzinfo or UTC).isoformat()
+    due = subscription.next_due.isoformat() if subscription.next_due is not None else None
     return DueNowAnswer(
         "done", "Your next delivery is due now: it arrives in this chat in a moment.", due
     )
@@ -136,7 +133,10 @@ class Sandbox:
     async def _due_now(self, user_id: int) -> DueNowAnswer:
         if self.app is None:
             return DueNowAnswer("not_started", "The bot is still starting; try again.")
-        return await make_due_now(self.app.services.subscriptions, user_id)
+        answer = await make_due_now(self.app.services.subscriptions, user_id)
+        if answer.status == "done" and self.app.services.push is not None:
+            self.app.services.push.wake()  # sent now, not after the sender's idle wait
+        return answer
 
     @property
     def polling(self) -> asyncio.Task[None] | None:

@@ -144,12 +144,17 @@ class Settings(DatabaseSettings):
     # The daily push (services/push/): the sender's global pace, how long a delivery that
     # fails on the network or a 5xx is retried before that day is given up for that user,
     # Telegram's paid broadcasts (allow_paid_broadcast; costs Stars, see README), and how
-    # many due rows one claim takes.
+    # many due rows one claim takes. The lease (renewed every quarter of PUSH_LEASE_SECONDS:
+    # another replica takes over within 1.25x) and PUSH_STALE_SECONDS, after which the rows a
+    # dead sender claimed and the sends it had in flight are taken over (a push request times
+    # out after a third of it, so a live sender's request is never still running then).
     push_enabled: bool = True
     push_rate: float = Field(25.0, gt=0)
     push_retry_minutes: float = Field(60.0, gt=0)
     push_paid_broadcast: bool = False
     push_batch_size: int = Field(100, ge=1, le=10_000)
+    push_lease_seconds: float = Field(20.0, ge=2)
+    push_stale_seconds: float = Field(30.0, ge=3)
     event_loop: EventLoop = EventLoop.AUTO
 
     @field_validator("bot_token")

@@ -27,6 +27,7 @@ from services.clock import Clock
 from services.local_time import next_local_occurrence
 from services.metrics import create_registry, render
 from services.push import PushEngine, SendPacer
+from services.push_stats import PushStatus, load_push_status
 from tests.conftest import NOON, TEST_TOKEN
 from tests.standins.telegram import ApiCall, FakeTelegram
 from tests.test_bot_e2e import Now, settled
@@ -108,17 +109,10 @@ async def subscription(sessionmaker: async_sessionmaker[AsyncSession], user_id: 
         return result.scalar_one()
 
 
-async def counts_today(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
-) -> push_db.PushDayCounts:
-    start = datetime.combine(clock.today(), time(), clock.tz)
+async def push_status(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> PushStatus:
+    """What /status shows of the push."""
     async with sessionmaker() as session:
-        return await push_db.push_day_counts(
-            session,
-            now=clock.utc_now(),
-            day_start=start.astimezone(UTC),
-            day_end=(start + timedelta(days=1)).astimezone(UTC),
-        )
+        return await load_push_status(session, clock)
 
 
 # -- acceptance 3: 500 at once under the stand-in's limits, a 429 mid-run --------------------
@@ -160,7 +154,7 @@ async def test_500_due_at_once_are_all_delivered_without_a_429(
     records = await deliveries(sessionmaker)
     assert {(r[0], r[1], r[2]) for r in records} == {(u, date(2026, 6, 15), "sent") for u in ids}
     row = await subscription(sessionmaker, ids[0])
-    assert push_db.utc(row.next_due) == NOON + timedelta(days=1) and row.claimed_by is None
+    assert row.next_due == NOON + timedelta(days=1) and row.claimed_by is None
     # The message: the tap's renderer, in the user's language, « All signs · ⚙️ Settings.
     message = fake_telegram.messages[(ids[-1], delivered[-1].result["message_id"])]
     assert message["text"].startswith("♌ Leo · June 15, 2026")
@@ -168,9 +162,10 @@ async def test_500_due_at_once_are_all_delivered_without_a_429(
     assert labels == ["« All signs", "⚙️ Settings"]
     data = [b["callback_data"] for r in message["reply_markup"]["inline_keyboard"] for b in r]
     assert data == [MenuCallback().pack(), OpenSettings().pack()]
-    counts = await counts_today(sessionmaker, app.services.cache.clock)
-    assert (counts.sent, counts.subscribers, counts.blocked, counts.due) == (500, 500, 0, 0)
-    assert counts.next_wave_at == NOON + timedelta(days=1) and counts.next_wave_size == 500
+    status = await push_status(sessionmaker, app.services.cache.clock)
+    assert (status.sent_today, status.active, status.due_today) == (500, 500, 0)
+    assert status.blocked_today == status.blocked_users == 0
+    assert status.next_wave == NOON + timedelta(days=1) and status.next_wave_count == 500
 
 
 async def test_a_429_mid_run_pauses_every_send_and_skips_nobody(
@@ -232,8 +227,9 @@ async def test_403_for_ten_stops_those_ten_and_the_rest_are_delivered(
         assert stored is not None and stored.blocked
     statuses = {r[0]: (r[2], r[3]) for r in await deliveries(sessionmaker)}
     assert {statuses[u] for u in gone} == {("blocked", "blocked")}
-    counts = await counts_today(sessionmaker, app.services.cache.clock)
-    assert (counts.sent, counts.blocked, counts.subscribers) == (490, 10, 490)
+    status = await push_status(sessionmaker, app.services.cache.clock)
+    assert (status.sent_today, status.blocked_today, status.active) == (490, 10, 490)
+    assert status.blocked_users == 10
     assert app.services.push.counters.failed == {"blocked": 10}
     engine = app.services.push
     registry = create_registry(app.services.cache, dict, push=lambda: engine)
@@ -267,9 +263,9 @@ async def test_chat_not_found_stops_and_5xx_is_retried_then_given_up(
     await add_subscribers(sessionmaker, [missing, flaky, healed], due=NOON)
     await engine.settle()
     assert (await subscription(sessionmaker, missing)).stop_reason == "blocked"
-    first_retry = push_db.utc((await subscription(sessionmaker, flaky)).next_due)
+    first_retry = (await subscription(sessionmaker, flaky)).next_due
     assert first_retry is not None and NOON < first_retry <= NOON + timedelta(minutes=5)
-    assert push_db.utc((await subscription(sessionmaker, flaky)).failing_since) == NOON
+    assert (await subscription(sessionmaker, flaky)).failing_since == NOON
 
     fake_telegram.heal_chat(healed)
     now.at = NOON + timedelta(minutes=30)
@@ -283,7 +279,7 @@ async def test_chat_not_found_stops_and_5xx_is_retried_then_given_up(
     assert statuses[flaky] == (date(2026, 6, 15), "failed", "server_error")
     assert statuses[missing] == (date(2026, 6, 15), "blocked", "chat_not_found")
     row = await subscription(sessionmaker, flaky)
-    assert push_db.utc(row.next_due) == NOON + timedelta(days=1) and row.failing_since is None
+    assert row.next_due == NOON + timedelta(days=1) and row.failing_since is None
     assert engine.counters.failed == {"blocked": 1, "server_error": 1}
     assert pushes(fake_telegram, flaky) == []
 
@@ -315,7 +311,7 @@ async def test_dst_gap_and_repeat_in_new_york(
     await engine.settle()
     assert len(pushes(fake_telegram, spring)) == 1
     assert (await deliveries(sessionmaker))[0][1:4] == (date(2027, 3, 14), "sent", None)
-    assert push_db.utc((await deliveries(sessionmaker))[0][4]) == jump
+    assert (await deliveries(sessionmaker))[0][4] == jump
 
     # 01:30 happens twice on 7 November 2027: delivered once, at the first (05:30 UTC).
     now.at = datetime(2027, 11, 6, 12, 0, tzinfo=UTC)
@@ -326,7 +322,7 @@ async def test_dst_gap_and_repeat_in_new_york(
         await engine.settle()
     assert len(pushes(fake_telegram, autumn)) == 1
     row = await subscription(sessionmaker, autumn)
-    assert push_db.utc(row.next_due) == datetime(2027, 11, 8, 6, 30, tzinfo=UTC)
+    assert row.next_due == datetime(2027, 11, 8, 6, 30, tzinfo=UTC)
 
 
 @pytest.mark.date_sensitive

@@ -530,15 +530,65 @@ async def test_reply_keyboard_and_location_panel_in_chromium(page: Any, sandbox:
     assert page.problems == []
 
 
-@pytest.mark.skip(
-    reason=(
-        "TODO for the lead, once /subscribe and the sender are merged: Alice sends /subscribe, "
-        "taps a sign and 07:00, presses '📍 share location' and picks Yekaterinburg in the "
-        "panel; the confirmation names Asia/Yekaterinburg; '⏰ Make my next delivery due now' "
-        "answers 'due now'; the push (today's horoscope in Yekaterinburg's date, with its "
-        "buttons) arrives in the open chat with no action of hers; /stop answers; the control "
-        "then answers 'You unsubscribed', and no second push comes."
-    )
-)
 async def test_subscribe_push_arrives_stop_in_chromium(page: Any, sandbox: Sandbox) -> None:
-    raise AssertionError("not written yet: see the skip reason")
+    """Alice subscribes in the web chat (a sign, 07:00, her location from the panel), makes
+    her next delivery due now with the sandbox's control, gets the push in the open chat,
+    then /stop: no second push."""
+    tg = sandbox.tg
+    assert sandbox.app is not None and sandbox.app.services.push is not None
+    engine = sandbox.app.services.push
+    await open_chat(page, sandbox)
+    incoming = page.locator(".message.in")
+
+    await send(page, "/subscribe")
+    step = incoming.last
+    await expect(step.locator(".text")).to_contain_text("step 1 of 3")
+    await screenshot(page, "sandbox-subscribe-1-sign.png")
+    await step.locator(".inline-button", has_text="Leo").click()
+    await expect(step.locator(".text")).to_contain_text("step 2 of 3")
+    await screenshot(page, "sandbox-subscribe-2-time.png")
+    await step.locator(".inline-button", has_text="07:00").click()
+    await expect(step.locator(".text")).to_contain_text("step 3 of 3")
+    await screenshot(page, "sandbox-subscribe-3-zone.png")
+    await step.locator(".inline-button", has_text="Share my location").click()
+    keyboard = page.locator("#reply-keyboard")
+    await expect(keyboard).to_be_visible()
+    await screenshot(page, "sandbox-subscribe-4-location-keyboard.png")
+    await keyboard.locator(".reply-button", has_text="Send my location").click()
+    panel = page.locator("#location-panel")
+    await expect(panel).to_be_visible()
+    await panel.locator(".place", has_text="Yekaterinburg").click()
+    await expect(panel).to_be_hidden()
+    await expect(page.locator(".message.in .text", has_text="✅")).to_contain_text(
+        "Asia/Yekaterinburg"
+    )
+    await expect(keyboard).to_be_hidden()  # the location keyboard is gone with its step
+    await screenshot(page, "sandbox-subscribe-5-confirmed.png")
+
+    def is_push(call: ApiCall) -> bool:  # today's horoscope, sent by the bot on its own
+        return to_chat(ALICE, "sendMessage")(call) and "♌ Leo ·" in call.params["text"]
+
+    assert [c for c in tg.calls if is_push(c)] == []  # 07:00 in Yekaterinburg is not now
+    await page.locator("#due-now").click()
+    await expect(page.locator("#due-now-answer")).to_have_text(
+        "Your next delivery is due now: it arrives in this chat in a moment."
+    )
+    # The control woke the sender: the push comes now, not after its idle wait.
+    push = await tg.wait_for(is_push, timeout=EXPECT_MS / 1000)
+    node = page.locator(f'.message.in[data-message-id="{push.result["message_id"]}"]')
+    await expect(node.locator(".text")).to_contain_text("♌ Leo ·")
+    await expect(node.locator(".inline-button")).to_have_text(["« All signs", "⚙️ Settings"])
+    await screenshot(page, "sandbox-subscribe-6-push.png")
+
+    await send(page, "/stop")
+    await expect(incoming.last.locator(".text")).to_have_text(
+        "🔕 Done: no more morning horoscopes. /subscribe brings them back."
+    )
+    await page.locator("#due-now").click()
+    await expect(page.locator("#due-now-answer")).to_have_text(
+        "You unsubscribed: send /subscribe to get the daily horoscope again."
+    )
+    await engine.settle()  # a whole pass of the sender after the stop: nothing for Alice
+    assert len([c for c in tg.calls if is_push(c)]) == 1
+    await screenshot(page, "sandbox-subscribe-7-stopped.png")
+    assert page.problems == []
