@@ -97,9 +97,12 @@ async def test_webhook_mode_end_to_end(
         await bot.wait_event("web.listening")
         assert registered[0]["url"] == "https://bot.example.com/webhook"
         assert registered[0]["secret_token"] == SECRET
-        # my_chat_member: a user blocking the bot (or coming back) is known at once.
+        # my_chat_member: a user blocking the bot (or coming back) is known at once;
+        # inline queries and the results chosen: inline mode and its counts.
         assert sorted(registered[0]["allowed_updates"]) == [
             "callback_query",
+            "chosen_inline_result",
+            "inline_query",
             "message",
             "my_chat_member",
         ]
