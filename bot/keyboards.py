@@ -322,9 +322,10 @@ def location_request_keyboard(i18n: I18nContext) -> ReplyKeyboardMarkup:
 
 
 def push_done_keyboard(i18n: I18nContext) -> InlineKeyboardMarkup:
+    """Under the confirmation: « All signs · ⚙️ Settings, as under the push itself."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=i18n.get("push-open-settings"), callback_data=OpenSettings())
     builder.button(text=i18n.get("all-signs"), callback_data=MenuCallback())
+    builder.button(text=i18n.get("push-open-settings"), callback_data=OpenSettings())
     builder.adjust(2)
     return builder.as_markup()
 

@@ -130,13 +130,19 @@ async def _drop_buttons(message: Message, message_id: int | None) -> None:
         )
 
 
+def _heading(mode: PushMode) -> str:
+    """The steps' heading: "step N of 3" in the whole flow, none when /settings changes one
+    part (a lone step is not one of three)."""
+    return "new" if mode is PushMode.NEW else "change"
+
+
 async def show_sign_step(
     target: CallbackQuery | Message,
     i18n: I18nContext,
     mode: PushMode,
     selected: ZodiacSign | None,
 ) -> None:
-    text = i18n.get("push-step-sign")
+    text = i18n.get("push-step-sign", mode=_heading(mode))
     markup = push_sign_keyboard(i18n, mode, selected)
     if isinstance(target, CallbackQuery):
         await show(target, text, markup)
@@ -147,7 +153,7 @@ async def show_sign_step(
 async def show_time_step(
     query: CallbackQuery, i18n: I18nContext, mode: PushMode, sign: ZodiacSign | None
 ) -> None:
-    text = i18n.get("push-step-time", sign=_sign_text(sign, i18n))
+    text = i18n.get("push-step-time", sign=_sign_text(sign, i18n), mode=_heading(mode))
     await show(query, text, push_time_keyboard(i18n, mode, sign))
 
 
@@ -164,7 +170,9 @@ async def show_zone_step(
     """Step 3, and the conversation state that lets a typed city or a location answer it.
     The city index starts building in the background (seconds, once per process)."""
     now = services.cache.clock.utc_now()
-    text = i18n.get("push-step-zone", sign=_sign_text(sign, i18n), time=hhmm(at))
+    text = i18n.get(
+        "push-step-zone", sign=_sign_text(sign, i18n), time=hhmm(at), mode=_heading(mode)
+    )
     # The state first: the user's next message may be handled as soon as the step is shown.
     shown = query.message if query is not None and isinstance(query.message, Message) else None
     await state.set_state(PushFlow.zone)

@@ -202,10 +202,16 @@ help-push =
     Für das Morgenhoroskop speichere ich außerdem sein Sternzeichen, die Uhrzeit und die Zeitzone (von einem geteilten Standort bleibt nur die Zeitzone; wo du bist, wird nicht gespeichert).
 push-button = 🔔 Jeden Morgen
 push-step-sign =
-    🔔 <b>Jeden Morgen</b> · Schritt 1 von 3
+    🔔 <b>Jeden Morgen</b>{ $mode ->
+        [new] { " · " }Schritt 1 von 3
+       *[change] { "" }
+    }
     Das Horoskop welches Sternzeichens soll ich dir schicken?
 push-step-time =
-    🔔 <b>Jeden Morgen</b> · Schritt 2 von 3
+    🔔 <b>Jeden Morgen</b>{ $mode ->
+        [new] { " · " }Schritt 2 von 3
+       *[change] { "" }
+    }
     { $sign }: um wie viel Uhr?
 push-other-time = ⌨️ Andere Uhrzeit
 push-type-time =
@@ -213,7 +219,10 @@ push-type-time =
 push-bad-time =
     🤔 „{ $text }“ verstehe ich nicht als Uhrzeit. Schreib Stunden und Minuten, zum Beispiel <b>07:30</b>, <b>7:30</b> oder <b>19.45</b>.
 push-step-zone =
-    🔔 <b>Jeden Morgen</b> · Schritt 3 von 3
+    🔔 <b>Jeden Morgen</b>{ $mode ->
+        [new] { " · " }Schritt 3 von 3
+       *[change] { "" }
+    }
     { $sign } um { $time }. In welcher Zeitzone bist du?
     📍 Teile deinen Standort, ⌨️ schreib deine Stadt (zum Beispiel <i>Berlin</i> oder <i>München</i>) oder wähle unten.
 push-share-location = 📍 Standort teilen

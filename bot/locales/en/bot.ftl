@@ -199,10 +199,16 @@ help-push =
     For the morning horoscope I also keep its sign, time and time zone (a shared location gives only the time zone; where you are is not stored).
 push-button = 🔔 Every morning
 push-step-sign =
-    🔔 <b>Every morning</b> · step 1 of 3
+    🔔 <b>Every morning</b>{ $mode ->
+        [new] { " · " }step 1 of 3
+       *[change] { "" }
+    }
     Which sign's horoscope shall I send you?
 push-step-time =
-    🔔 <b>Every morning</b> · step 2 of 3
+    🔔 <b>Every morning</b>{ $mode ->
+        [new] { " · " }step 2 of 3
+       *[change] { "" }
+    }
     { $sign }: at what time?
 push-other-time = ⌨️ Another time
 push-type-time =
@@ -210,7 +216,10 @@ push-type-time =
 push-bad-time =
     🤔 “{ $text }” isn't a time I understand. Type hours and minutes, for example <b>07:30</b>, <b>7:30</b> or <b>19.45</b>.
 push-step-zone =
-    🔔 <b>Every morning</b> · step 3 of 3
+    🔔 <b>Every morning</b>{ $mode ->
+        [new] { " · " }step 3 of 3
+       *[change] { "" }
+    }
     { $sign } at { $time }. Which time zone are you in?
     📍 Share your location, ⌨️ type your city (for example <i>London</i> or <i>New York</i>), or choose below.
 push-share-location = 📍 Share my location

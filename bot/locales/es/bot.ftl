@@ -201,10 +201,16 @@ help-push =
     Para el horóscopo matutino guardo además su signo, la hora y la zona horaria (de una ubicación compartida solo queda la zona horaria; no guardo dónde estás).
 push-button = 🔔 Cada mañana
 push-step-sign =
-    🔔 <b>Cada mañana</b> · paso 1 de 3
+    🔔 <b>Cada mañana</b>{ $mode ->
+        [new] { " · " }paso 1 de 3
+       *[change] { "" }
+    }
     ¿De qué signo te envío el horóscopo?
 push-step-time =
-    🔔 <b>Cada mañana</b> · paso 2 de 3
+    🔔 <b>Cada mañana</b>{ $mode ->
+        [new] { " · " }paso 2 de 3
+       *[change] { "" }
+    }
     { $sign }: ¿a qué hora?
 push-other-time = ⌨️ Otra hora
 push-type-time =
@@ -212,7 +218,10 @@ push-type-time =
 push-bad-time =
     🤔 «{ $text }» no es una hora que entienda. Escribe horas y minutos, por ejemplo <b>07:30</b>, <b>7:30</b> o <b>19.45</b>.
 push-step-zone =
-    🔔 <b>Cada mañana</b> · paso 3 de 3
+    🔔 <b>Cada mañana</b>{ $mode ->
+        [new] { " · " }paso 3 de 3
+       *[change] { "" }
+    }
     { $sign } a las { $time }. ¿En qué zona horaria estás?
     📍 Comparte tu ubicación, ⌨️ escribe tu ciudad (por ejemplo <i>Madrid</i> o <i>Buenos Aires</i>) o elige abajo.
 push-share-location = 📍 Compartir mi ubicación

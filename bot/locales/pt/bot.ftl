@@ -206,10 +206,16 @@ help-push =
     Para o horóscopo da manhã eu guardo também o signo, o horário e o fuso horário (de uma localização compartilhada fica só o fuso; onde você está não é guardado).
 push-button = 🔔 Toda manhã
 push-step-sign =
-    🔔 <b>Toda manhã</b> · passo 1 de 3
+    🔔 <b>Toda manhã</b>{ $mode ->
+        [new] { " · " }passo 1 de 3
+       *[change] { "" }
+    }
     De qual signo devo enviar o horóscopo?
 push-step-time =
-    🔔 <b>Toda manhã</b> · passo 2 de 3
+    🔔 <b>Toda manhã</b>{ $mode ->
+        [new] { " · " }passo 2 de 3
+       *[change] { "" }
+    }
     { $sign }: a que horas?
 push-other-time = ⌨️ Outro horário
 push-type-time =
@@ -217,7 +223,10 @@ push-type-time =
 push-bad-time =
     🤔 “{ $text }” não é um horário que eu entenda. Digite horas e minutos, por exemplo <b>07:30</b>, <b>7:30</b> ou <b>19.45</b>.
 push-step-zone =
-    🔔 <b>Toda manhã</b> · passo 3 de 3
+    🔔 <b>Toda manhã</b>{ $mode ->
+        [new] { " · " }passo 3 de 3
+       *[change] { "" }
+    }
     { $sign } às { $time }. Em que fuso horário você está?
     📍 Compartilhe sua localização, ⌨️ digite sua cidade (por exemplo <i>São Paulo</i> ou <i>Lisboa</i>) ou escolha abaixo.
 push-share-location = 📍 Compartilhar localização
