@@ -1,12 +1,14 @@
-"""A lean Bot API stand-in for load: it plays many users tapping sign buttons and times the
-answers. Unlike ``tests/standins/telegram.py`` (which records every call, deep-copies every
-message and validates HTML) it keeps only what the figures need, so the driver is not the
-bottleneck: updates are serialised once, requests are parsed with ``parse_qs``, answers are
-canned bytes. Its own CPU use is reported next to the bot's.
+"""A lean Bot API stand-in for load: it plays many users tapping sign buttons (or typing
+``@bot leo``: inline queries) and times the answers. Unlike ``tests/standins/telegram.py``
+(which records every call, deep-copies every message and validates HTML) it keeps only what the
+figures need, so the driver is not the bottleneck: updates are serialised once, requests are
+parsed with ``parse_qs``, answers are canned bytes. Its own CPU use is reported next to the bot's.
 
 Latency is measured from the moment a ``getUpdates`` response carrying the tap is handed to the
 transport to the moment the answering ``editMessageText``/``sendMessage`` arrives (texts with
-"⏳", the cold path's "preparing…", do not count as the answer).
+"⏳", the cold path's "preparing…", do not count as the answer); for an inline query, from the
+hand-out of the ``inline_query`` update to the bot's ``answerInlineQuery`` (a "preparing" result
+is counted in ``Stats.preparing`` but is an answer: Telegram shows it).
 """
 
 from __future__ import annotations
@@ -92,6 +94,9 @@ class Stats:
     other_sends: int = 0
 
 
+INLINE_ID_BASE = 7_000_000_000_000  # inline query ids; a Tap of one has message_id = id - base
+
+
 class LeanBotAPI:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -102,6 +107,7 @@ class LeanBotAPI:
         self.on_answer: Callable[[Tap], None] | None = None
         self._queue: deque[tuple[Tap, bytes]] = deque()
         self._outstanding: dict[tuple[int, int], Tap] = {}
+        self._inline: dict[str, Tap] = {}  # inline query id -> its Tap
         self._wakeup = asyncio.Event()
         self._next_update = 1
         self._next_message = 1_000
@@ -144,9 +150,36 @@ class LeanBotAPI:
         self._wakeup.set()
         return tap
 
+    def inline(self, user: int, query: str) -> Tap:
+        """Queue an inline query: ``user`` types ``@bot <query>`` (in the chat with the bot)."""
+        self._next_message += 1
+        tap = Tap(user, self._next_message, now())
+        update_id = self._next_update
+        self._next_update += 1
+        query_id = str(INLINE_ID_BASE + tap.message_id)
+        update = {
+            "update_id": update_id,
+            "inline_query": {
+                "id": query_id,
+                "from": {
+                    "id": user,
+                    "is_bot": False,
+                    "first_name": "U",
+                    "language_code": app_language(user),
+                },
+                "query": query,
+                "offset": "",
+                "chat_type": "sender",
+            },
+        }
+        self._inline[query_id] = tap
+        self._queue.append((tap, json.dumps(update, ensure_ascii=False).encode()))
+        self._wakeup.set()
+        return tap
+
     @property
     def outstanding(self) -> int:
-        return len(self._outstanding)
+        return len(self._outstanding) + len(self._inline)
 
     def reset(self) -> Stats:
         old, self.stats = self.stats, Stats()
@@ -180,6 +213,8 @@ class LeanBotAPI:
             return await self._get_updates(params)
         if method in ("editmessagetext", "sendmessage"):
             return self._answer(method, params)
+        if method == "answerinlinequery":
+            return self._inline_answer(params)
         if method == "answercallbackquery":
             self.stats.callback_answers += 1
             return web.Response(body=_OK_TRUE, content_type="application/json")
@@ -210,6 +245,21 @@ class LeanBotAPI:
             body=b'{"ok":true,"result":[' + b",".join(batch) + b"]}",
             content_type="application/json",
         )
+
+    def _inline_answer(self, params: dict[str, str]) -> web.Response:
+        arrived = now()
+        tap = self._inline.pop(params.get("inline_query_id", ""), None)
+        if tap is None:
+            self.stats.other_sends += 1
+        else:
+            if '"preparing"' in params.get("results", ""):
+                tap.preparing += 1
+                self.stats.preparing += 1
+            tap.answered = arrived
+            self.stats.answered.append(tap)
+            if self.on_answer is not None:
+                self.on_answer(tap)
+        return web.Response(body=_OK_TRUE, content_type="application/json")
 
     def _answer(self, method: str, params: dict[str, str]) -> web.Response:
         arrived = now()

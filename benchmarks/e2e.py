@@ -6,7 +6,10 @@ Two processes poll two lean Bot API stand-ins served by this driver: the real bo
 then, in the same run, each scenario runs on the floor and then on the bot:
 
 * closed loop: USERS users, each tapping again as soon as the answer arrives;
-* open loop: taps at a fixed rate (100/s and 200/s), whatever the answers do.
+* open loop: taps at a fixed rate (100/s and 200/s), whatever the answers do;
+* inline (the bot only: the floor has no inline mode): the same closed loop of the same users,
+  once tapping and once typing ``@bot <sign>`` (an inline query, answered with
+  answerInlineQuery), slices taking turns; the goal (issue 12) is inline answers/s ≥ 0.9× taps/s.
 
 Reported per target: taps/s, latency p50/p95/p99 (getUpdates hand-out → answer), CPU seconds
 per 1000 taps, peak RSS (VmHWM) — and the driver's own CPU per 1000 taps. On 2 cores the driver
@@ -58,6 +61,7 @@ THROUGHPUT_RATIO_GOAL = 1.0  # issue 10: with users and six languages, at the fl
 P99_RATIO_GOAL = 2.0
 RSS_EXTRA_GOAL_MB = 40.0
 STATEMENTS_PER_TAP_GOAL = 0.001  # warm taps of known users: no database round trip
+INLINE_RATIO_GOAL = 0.9  # issue 12: inline answers/s at least 0.9x taps/s, same users
 
 
 def driver_cpu() -> float:
@@ -148,18 +152,23 @@ async def run_closed(
     warmup: float,
     profile: bool = False,
     statements: Probe | None = None,
+    *,
+    inline: bool = False,
 ) -> Raw:
+    """Each user acts again the moment they are answered: a tap on a sign or, ``inline``,
+    an inline query for it (``@bot leo``: the share button's query)."""
     api = target.api
     state = {"running": True, "n": 0}
+    act = api.inline if inline else api.tap
 
     def again(tap: Tap) -> None:
         if state["running"]:
             state["n"] += 1
-            api.tap(tap.user, SIGNS[state["n"] % 12])
+            act(tap.user, SIGNS[state["n"] % 12])
 
     api.on_answer = again
     for user in range(users):
-        api.tap(USER_BASE + user, SIGNS[user % 12])
+        act(USER_BASE + user, SIGNS[user % 12])
     await asyncio.sleep(warmup)
     spy = None
     if profile:
@@ -211,6 +220,39 @@ async def _drain(target: Target, timeout: float = 30.0) -> None:
         raise TimeoutError(f"{target.name}: {target.api.outstanding} taps never answered")
 
 
+def _combined(target: Target, raws: list[Raw]) -> dict[str, Any]:
+    """One result from a scenario's slices: the answers and times added up."""
+    answered = [t for r in raws for t in r[0]]
+    elapsed, cpu, drv = (sum(r[i] for r in raws) for i in (1, 2, 3))
+    extra: dict[str, Any] = {}
+    for r in raws:
+        for k, v in r[4].items():
+            extra[k] = extra.get(k, 0) + v if isinstance(v, int) else v
+    result = _result(target, answered, elapsed, cpu, drv, extra)
+    if "statements" in extra and answered:
+        result["statements_per_tap"] = extra["statements"] / len(answered)
+    return result
+
+
+async def run_inline(
+    target: Target, users: int, seconds: float, warmup: float, slices: int
+) -> dict[str, Any]:
+    """Taps and inline queries, closed loop, the same users, in alternating slices (so both
+    see the same background load); their rates and the ratio."""
+    acc: dict[str, list[Raw]] = {"taps": [], "inline": []}
+    for _ in range(slices):
+        acc["taps"].append(await run_closed(target, users, seconds / slices, warmup))
+        acc["inline"].append(await run_closed(target, users, seconds / slices, warmup, inline=True))
+    taps, inline = (_combined(target, acc[kind]) for kind in ("taps", "inline"))
+    inline["answers_per_s"] = inline["taps_per_s"]  # an "answer" here is an answerInlineQuery
+    return {
+        "users": users,
+        "taps": taps,
+        "inline": inline,
+        "ratio": inline["taps_per_s"] / taps["taps_per_s"],
+    }
+
+
 async def one_run(
     database_url: str,
     *,
@@ -221,6 +263,7 @@ async def one_run(
     profile: bool = False,
     slices: int = 4,
     bot_loop: str = "auto",
+    inline: bool = True,
 ) -> dict[str, Any]:
     apis = {name: LeanBotAPI(f"e2e-{name}") for name in ("floor", "bot")}
     for api in apis.values():
@@ -266,19 +309,12 @@ async def one_run(
                         raw = await run_open(target, rate, piece, warmup, users)
                     acc[name].append(raw)
             for name, target in targets.items():
-                answered = [t for r in acc[name] for t in r[0]]
-                elapsed, cpu, drv = (sum(r[i] for r in acc[name]) for i in (1, 2, 3))
-                extra: dict[str, Any] = {}
-                for r in acc[name]:
-                    for k, v in r[4].items():
-                        extra[k] = extra.get(k, 0) + v if isinstance(v, int) else v
-                result = _result(target, answered, elapsed, cpu, drv, extra)
-                if "statements" in extra and answered:
-                    result["statements_per_tap"] = extra["statements"] / len(answered)
                 out["scenarios"].setdefault(label, {})[name] = {
                     "users" if rate is None else "rate": users if rate is None else rate,
-                    **result,
+                    **_combined(target, acc[name]),
                 }
+        if inline:
+            out["inline"] = await run_inline(targets["bot"], users, seconds, warmup, slices)
         for name, target in targets.items():
             out.setdefault("peak_rss_mb", {})[name] = memory_mb(target.pid)["peak_rss_mb"]
     finally:
@@ -326,6 +362,9 @@ def verdicts(run: dict[str, Any]) -> dict[str, Any]:
             statements_per_1000_taps=per_tap * 1000,
             statements_ok=per_tap <= STATEMENTS_PER_TAP_GOAL,
         )
+    if "inline" in run:
+        ratio = run["inline"]["ratio"]
+        v.update(inline_ratio=ratio, inline_ok=ratio >= INLINE_RATIO_GOAL)
     extra = run["peak_rss_mb"]["bot"] - run["peak_rss_mb"]["floor"]
     v.update(rss_extra_mb=extra, rss_ok=extra <= RSS_EXTRA_GOAL_MB)
     return v
@@ -402,6 +441,26 @@ def main() -> None:
                     }
                 )
     print_table("End to end, per run (floor and bot back to back)", rows, list(rows[0]))
+    irows = [
+        {
+            "run": i,
+            "users": run["inline"]["users"],
+            "taps/s": run["inline"]["taps"]["taps_per_s"],
+            "inline answers/s": run["inline"]["inline"]["answers_per_s"],
+            "ratio": run["inline"]["ratio"],
+            "taps p99 ms": run["inline"]["taps"]["p99_ms"],
+            "inline p99 ms": run["inline"]["inline"]["p99_ms"],
+            "taps CPU s/1000": run["inline"]["taps"]["cpu_s_per_1000"],
+            "inline CPU s/1000": run["inline"]["inline"]["cpu_s_per_1000"],
+            "preparing": run["inline"]["inline"]["preparing"],
+        }
+        for i, run in enumerate(payload["runs"], 1)
+        if "inline" in run
+    ]
+    if irows:
+        print_table(
+            "The bot: inline queries vs taps, closed loop, same users", irows, list(irows[0])
+        )
     vrows = [{"run": i, **run["verdicts"]} for i, run in enumerate(payload["runs"], 1)]
     print_table("Goals, as ratios within each run", vrows, list(vrows[0]))
     flat = [
@@ -414,6 +473,12 @@ def main() -> None:
                 for k, v in r.items()
                 if k in ("taps_per_s", "p99_ms", "cpu_s_per_1000", "peak_rss_mb")
             },
+            **{
+                f"inline_{kind}_{k}": run["inline"][kind][k]
+                for kind in ("taps", "inline")
+                if "inline" in run
+                for k in ("taps_per_s", "p99_ms", "cpu_s_per_1000")
+            },
         }
         for run in payload["runs"]
     ]
@@ -423,6 +488,7 @@ def main() -> None:
         "throughput_ratio_min": THROUGHPUT_RATIO_GOAL,
         "open100_p99_ratio_max": P99_RATIO_GOAL,
         "rss_extra_mb_max": RSS_EXTRA_GOAL_MB,
+        "inline_ratio_min": INLINE_RATIO_GOAL,
         "held_in_every_run": all(
             all(v for k, v in run["verdicts"].items() if k.endswith("_ok"))
             for run in payload["runs"]

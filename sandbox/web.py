@@ -21,6 +21,21 @@ computed, never from the bot's HTML (see ``static/app.js``).
                                            due now; {"status", "message", "next_due"}, status
                                            "done" or why not ("no_subscription", "paused",
                                            "stopped")
+    GET  /api/chats/<user_id>/peers/<peer_id>
+                                           the private chat of two users (the bot is not
+                                           in it): {"chat_id", "messages"}
+    POST /api/chats/<user_id>/peers/<peer_id>/messages
+                                           {"text": ...}: the user writes to the other
+    POST /api/chats/<user_id>/inline       {"query": ..., "peer_id": ...|null}: the user
+                                           types "@bot <query>" in the chat with peer_id
+                                           (null: the bot's chat); waits for the bot's
+                                           answerInlineQuery: {"query_id", "results", ...}
+    POST /api/chats/<user_id>/inline/<query_id>/choose
+                                           {"result_id": ..., "peer_id": ...|null}: the
+                                           user picks a result; it is posted "via @bot"
+    POST /api/chats/<user_id>/links        {"url": "https://t.me/<bot>?start=..."}: the
+                                           user opens a deep link (/start ... in the bot's
+                                           chat)
     GET  /api/files/<file_id>              a photo the bot sent
     GET  /api/events                       text/event-stream of ChatEvents (JSON)
 """
@@ -136,6 +151,11 @@ class ChatWeb:
         app.router.add_post("/api/chats/{user_id}/keyboard", self._press)
         app.router.add_post("/api/chats/{user_id}/locations", self._location)
         app.router.add_post("/api/chats/{user_id}/due-now", self._due_now)
+        app.router.add_get("/api/chats/{user_id}/peers/{peer_id}", self._peer_chat)
+        app.router.add_post("/api/chats/{user_id}/peers/{peer_id}/messages", self._peer_send)
+        app.router.add_post("/api/chats/{user_id}/inline", self._inline_query)
+        app.router.add_post("/api/chats/{user_id}/inline/{query_id}/choose", self._choose)
+        app.router.add_post("/api/chats/{user_id}/links", self._open_link)
         app.router.add_get("/api/files/{file_id}", self._file)
         app.router.add_get("/api/events", self._events)
         return app
@@ -170,6 +190,9 @@ class ChatWeb:
     def _on_event(self, event: ChatEvent) -> None:
         payload: dict[str, Any] = {"kind": event.kind, "chat_id": event.chat_id}
         payload["data"] = event.data
+        members = None if event.chat_id is None else self.tg.peer_chats.get(event.chat_id)
+        if members is not None:
+            payload["members"] = list(members)  # a chat of two users: who sees it
         if event.kind in ("commands", "description"):
             payload["data"] = {"users": {str(uid): self._profile(uid) for uid in self.users}}
         for queue in list(self._queues):
@@ -316,6 +339,93 @@ class ChatWeb:
             raise web.HTTPNotFound(text="this sandbox has no delivery control")
         answer = await self.due_now(user.id)
         return web.json_response(asdict(answer))  # an answer, not an error: always 200
+
+    # ------------------------------------------------------------------ inline mode
+
+    def _peer(self, user: SandboxUser, raw: Any) -> SandboxUser | None:
+        """The other sandbox user of a chat (None: the user's chat with the bot)."""
+        if raw is None:
+            return None
+        peer = self.users.get(int(raw)) if str(raw).lstrip("-").isdigit() else None
+        if peer is None or peer.id == user.id:
+            raise web.HTTPNotFound(text="no such sandbox user to chat with")
+        return peer
+
+    def _chat_id(self, user: SandboxUser, peer: SandboxUser | None) -> int:
+        return user.id if peer is None else self.tg.peer_chat(user.id, peer.id)
+
+    async def _peer_chat(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        peer = self._peer(user, request.match_info["peer_id"])
+        chat_id = self._chat_id(user, peer)
+        messages = [m for (chat, _), m in sorted(self.tg.messages.items()) if chat == chat_id]
+        return web.json_response({"chat_id": chat_id, "messages": messages})
+
+    async def _peer_send(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        peer = self._peer(user, request.match_info["peer_id"])
+        text = (await self._body(request)).get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise web.HTTPBadRequest(text="text must be a non-empty string")
+        try:
+            message = self.tg.send_to_peer(text, user_id=user.id, chat_id=self._chat_id(user, peer))
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        return web.json_response({"message_id": message["message_id"]})
+
+    async def _inline_query(self, request: web.Request) -> web.Response:
+        """An inline query as the app sends one while the user types; answers with the bot's
+        answerInlineQuery once it comes (504 when the bot is silent for Telegram's 10 s)."""
+        user = self._user(request)
+        body = await self._body(request)
+        query = body.get("query")
+        if not isinstance(query, str):
+            raise web.HTTPBadRequest(text="query must be a string")
+        peer = self._peer(user, body.get("peer_id"))
+        query_id = self.tg.inline_query(
+            query, user_id=user.id, chat_type="sender" if peer is None else "private"
+        )
+        try:
+            call = await self.tg.wait_for(
+                lambda c: (
+                    c.method.lower() == "answerinlinequery"
+                    and str(c.params.get("inline_query_id")) == query_id
+                ),
+                timeout=self.tg.inline_answer_timeout,
+            )
+        except TimeoutError:
+            raise web.HTTPGatewayTimeout(text="the bot did not answer the inline query") from None
+        if not call.ok:
+            raise web.HTTPBadGateway(text=f"the bot's answer was refused: {call.description}")
+        return web.json_response({"query_id": query_id, **self.tg.inline_answers[query_id]})
+
+    async def _choose(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        body = await self._body(request)
+        result_id = body.get("result_id")
+        if not isinstance(result_id, str):
+            raise web.HTTPBadRequest(text="result_id must be a string")
+        query_id = request.match_info["query_id"]
+        query = self.tg.inline_queries.get(query_id)
+        if query is None or query["from"]["id"] != user.id:
+            raise web.HTTPNotFound(text="no such inline query of this user")
+        chat_id = self._chat_id(user, self._peer(user, body.get("peer_id")))
+        try:
+            message = self.tg.choose_inline_result(query_id, result_id, chat_id=chat_id)
+        except ValueError as error:
+            raise web.HTTPConflict(text=str(error)) from None
+        return web.json_response({"chat_id": chat_id, "message": message})
+
+    async def _open_link(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        url = (await self._body(request)).get("url")
+        if not isinstance(url, str):
+            raise web.HTTPBadRequest(text="url must be a string")
+        try:
+            update_id = self.tg.open_link(url, user_id=user.id)
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        return web.json_response({"update_id": update_id})
 
     async def _file(self, request: web.Request) -> web.Response:
         upload = self.tg.files.get(request.match_info["file_id"])

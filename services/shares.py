@@ -164,6 +164,21 @@ class ShareStats:
         return sum(day.get(name.value, 0) for day in self.by_day.values())
 
     @property
+    def days(self) -> list[date]:
+        """Every day from ``first`` to ``last``, counted or not."""
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    def per_day(self, name: Counter) -> list[int]:
+        """The count of ``name`` on each of :attr:`days` (0 where nothing was counted)."""
+        return [self.by_day.get(day, {}).get(name.value, 0) for day in self.days]
+
+    def last_days(self, days: int) -> ShareStats:
+        """The same counts for the last ``days`` days only."""
+        first = max(self.first, self.last - timedelta(days=days - 1))
+        kept = {day: counts for day, counts in self.by_day.items() if first <= day <= self.last}
+        return ShareStats(first, self.last, kept)
+
+    @property
     def empty(self) -> bool:
         return not any(any(day.values()) for day in self.by_day.values())
 

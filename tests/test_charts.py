@@ -5,17 +5,21 @@ from __future__ import annotations
 import struct
 import zlib
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.i18n import Translator, load_core, shipped_languages
 from bot.routers.admin import parse_period, stats_caption, stats_chart
-from services.charts import ChartData, render_views_chart
+from services.charts import ChartData, DailyBarsData, render_views_chart
+from services.push_stats import SubscriberHistory
+from services.shares import ShareStats
 from services.stats import ViewHistory, period_stats
 from services.zodiac import ZodiacSign
 
 SIGNS = [s.value for s in ZodiacSign]
 TODAY = date(2026, 6, 15)
+ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -104,3 +108,61 @@ def test_the_chart_is_a_valid_png(language: str) -> None:
 def test_the_chart_refuses_mismatched_series() -> None:
     with pytest.raises(ValueError):
         render_views_chart(ChartData("t", ["a", "b"], [1], [1, 2], "x", "y", "z"))
+
+
+def share_stats() -> ShareStats:
+    """Two weeks of shares: chosen results and users who came through a link on a few days."""
+    first = TODAY - timedelta(days=13)
+    by_day = {
+        TODAY: {"inline_chosen": 4, "referred_user": 2, "deep_link_start": 5},
+        TODAY - timedelta(days=1): {"inline_chosen": 1},
+        TODAY - timedelta(days=9): {"inline_chosen": 6, "referred_user": 3},
+    }
+    return ShareStats(first, TODAY, by_day)
+
+
+@pytest.mark.parametrize("language", shipped_languages())
+def test_shares_per_day_are_a_panel_of_the_chart(language: str) -> None:
+    strings = Translator(load_core(language), language)
+    shares = share_stats()
+    data = stats_chart(period_stats(history(), 7, SIGNS), strings, shares=shares)
+    assert data.daily is not None and data.series is None
+    assert len(data.daily.labels) == 14
+    (chosen_label, chosen), (referred_label, referred) = data.daily.bars
+    assert chosen_label == strings.get("chart-shares-chosen") != referred_label
+    assert chosen == [0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 1, 4]
+    assert referred == [0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 2]
+    assert png_size(render_views_chart(data)) == (960, 1032)
+
+    # With the subscribers too: both panels, shares lowest.
+    subscribers = SubscriberHistory(shares.days, [None] * 10 + [3, 4, 4, 5])
+    both = stats_chart(period_stats(history(), 7, SIGNS), strings, subscribers, shares)
+    assert both.series is not None and both.daily is not None
+    png = render_views_chart(both)
+    assert png_size(png) == (960, 1344)
+    if language == "en":  # for a person to look at (tests/artifacts/, git-ignored)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "stats-chart-shares.png").write_bytes(png)
+
+    # No shares in those two weeks: no panel.
+    none = stats_chart(
+        period_stats(history(), 7, SIGNS), strings, shares=ShareStats(TODAY, TODAY, {})
+    )
+    assert none.daily is None
+
+
+def test_the_caption_sums_the_periods_shares_only() -> None:
+    strings = Translator(load_core("en"), "en")
+    shares = share_stats()  # two weeks, as loaded for the chart
+    today = stats_caption(period_stats(history(), 1, SIGNS), strings, shares=shares)
+    assert "Shared: 4 · opened through a link: 5 · new users through a link: 2" in today
+    week = stats_caption(period_stats(history(), 7, SIGNS), strings, shares=shares)
+    assert "Shared: 5 · opened through a link: 5 · new users through a link: 2" in week
+    month = stats_caption(period_stats(history(), 30, SIGNS), strings, shares=shares)
+    assert "Shared: 11 · opened through a link: 5 · new users through a link: 5" in month
+
+
+def test_daily_bars_need_a_label_per_day() -> None:
+    daily = DailyBarsData("t", ["a", "b"], [("x", [1, 2]), ("y", [1])])
+    with pytest.raises(ValueError):
+        render_views_chart(ChartData("t", ["a"], [1], [1], "x", "y", "z", daily=daily))

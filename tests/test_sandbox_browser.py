@@ -591,4 +591,146 @@ async def test_subscribe_push_arrives_stop_in_chromium(page: Any, sandbox: Sandb
     await engine.settle()  # a whole pass of the sender after the stop: nothing for Alice
     assert len([c for c in tg.calls if is_push(c)]) == 1
     await screenshot(page, "sandbox-subscribe-7-stopped.png")
+
+
+def horoscope_in(chat: int, words: str) -> Callable[[ApiCall], bool]:
+    """The bot's horoscope (not its "preparing…" placeholder) sent or edited into ``chat``."""
+    return lambda c: (
+        c.method in ("sendMessage", "editMessageText")
+        and c.ok
+        and c.params["chat_id"] == chat
+        and words in c.params["text"]
+        and "⏳" not in c.params["text"]
+    )
+
+
+async def test_inline_mode_share_and_deep_link_in_chromium(page: Any, sandbox: Sandbox) -> None:
+    """Issue 12 in the web chat: Alice types "@zodiac_sandbox_bot le" in her chat with Bob,
+    picks Leo from the inline results; it is posted there "via @zodiac_sandbox_bot"; Bob's
+    "Open Zodiac" opens his chat with the bot on Leo's horoscope (the deep link applied). Bob's
+    Share button under it takes "@zodiac_sandbox_bot Leo" to his chat with Olena; Olena, whose
+    app is in Ukrainian, opens it and reads Leo in Ukrainian."""
+    tg = sandbox.tg
+    bot = bot_api(sandbox)
+    try:
+        me = await bot.get_me()  # what the app knows the bot by
+    finally:
+        await bot.session.close()
+    username = me.username
+    assert username == "zodiac_sandbox_bot" and me.supports_inline_queries
+    bob, uk = 1002, Translator(load_core("en"), "uk")
+    await open_chat(page, sandbox)
+    chats = page.locator("#chat-list .chat-item")
+    await expect(chats).to_have_text(["♌Zodiac", "BBob", "OOlena", "JJoão", "AAdmin"])
+
+    # Alice's chat with Bob: empty, no bot commands there.
+    await chats.filter(has_text="Bob").click()
+    await expect(page.locator("#bot-name")).to_have_text("Bob")
+    await expect(page.locator("#bot-status")).to_contain_text("Alice → Bob")
+    await expect(page.locator("#menu-button")).to_be_hidden()
+    await expect(page.locator("#empty-hint")).to_contain_text(f"@{username} leo")
+
+    # Typing "@bot le" shows the bot's inline results over the composer as she types; each
+    # change of the query is an inline query answered with answerInlineQuery.
+    await page.locator("#text").press_sequentially(f"@{username} le", delay=30)
+    panel = page.locator('#inline-results[data-query="le"]')
+    await expect(panel).to_be_visible()
+    answer = await tg.wait_for(
+        lambda c: (
+            c.method == "answerInlineQuery"
+            and c.ok
+            and tg.inline_queries[c.params["inline_query_id"]]["query"] == "le"
+        )
+    )
+    query = tg.inline_queries[answer.params["inline_query_id"]]
+    assert query["from"]["id"] == ALICE and query["chat_type"] == "private"
+    titles = [r["title"] for r in answer.params["results"]]
+    assert titles[0] == "♌ Leo"
+    results = panel.locator(".inline-result")
+    await expect(results.locator(".result-title")).to_have_text(titles)
+    first = answer.params["results"][0]
+    await expect(results.first.locator(".result-description")).to_have_text(first["description"])
+    await screenshot(page, "sandbox-inline-results-wide.png")
+    await page.set_viewport_size({"width": 380, "height": 800})
+    await screenshot(page, "sandbox-inline-results-narrow.png")
+    await page.set_viewport_size({"width": 800, "height": 1000})
+
+    # She picks Leo: it is posted in the Alice → Bob chat, "via @bot", with its button.
+    await results.first.click()
+    await expect(page.locator("#inline-results")).to_be_hidden()
+    await expect(page.locator("#text")).to_have_value("")
+    alice_and_bob = tg.peer_chat(ALICE, bob)
+    posted = [m for (c, _), m in tg.messages.items() if c == alice_and_bob]
+    assert len(posted) == 1 and posted[0]["via_bot"]["username"] == username
+    shared = page.locator(f'.message.out[data-message-id="{posted[0]["message_id"]}"]')
+    await expect(shared.locator(".via")).to_have_text(f"via @{username}")
+    await expect(shared.locator(".text")).to_have_text(posted[0]["text"])
+    await expect(shared.locator(".text b").first).to_contain_text("Leo")
+    await expect(shared.locator(".inline-button")).to_have_text(["✨ Open Zodiac"])
+    chosen = await tg.wait_for(
+        lambda c: (
+            c.method == "getUpdates" and any("chosen_inline_result" in u for u in c.result or [])
+        )
+    )
+    assert chosen.ok
+    await screenshot(page, "sandbox-inline-posted-wide.png")
+    await page.set_viewport_size({"width": 380, "height": 800})
+    await screenshot(page, "sandbox-inline-posted-narrow.png")
+    await page.set_viewport_size({"width": 800, "height": 1000})
+
+    # Bob: the message waits for him in his chat with Alice.
+    await expect(page.locator("#user-select option", has_text="Bob")).to_have_text("Bob • 1 new")
+    await page.locator("#user-select").select_option(str(bob))
+    await expect(chats.filter(has_text="Alice")).to_have_text("AAlice1")
+    await chats.filter(has_text="Alice").click()
+    received = page.locator(f'.message.in[data-message-id="{posted[0]["message_id"]}"]')
+    await expect(received.locator(".via")).to_have_text(f"via @{username}")
+    await expect(page.locator("#user-select option", has_text="Bob")).to_have_text("Bob")
+
+    # "Open Zodiac": Bob's chat with the bot, /start with the link's parameter, Leo's
+    # horoscope in his language (the sandbox's, English).
+    await received.locator(".inline-button", has_text="Open Zodiac").click()
+    await expect(page.locator("#bot-name")).to_have_text("Zodiac")
+    await expect(chats.filter(has_text="Zodiac")).to_have_attribute("aria-pressed", "true")
+    starts = [m["text"] for (c, _), m in tg.messages.items() if c == bob and m["from"]["id"] == bob]
+    assert len(starts) == 1 and starts[0].startswith("/start leo-s")
+    await expect(page.locator(".message.out .text").first).to_have_text(starts[0])
+    shown = await tg.wait_for(horoscope_in(bob, "Leo ·"), timeout=30)
+    horoscope = page.locator(f'.message.in[data-message-id="{shown.result["message_id"]}"]')
+    await expect(horoscope.locator(".text")).to_have_text(shown.result["text"])
+    await screenshot(page, "sandbox-deep-link-wide.png")
+
+    # Bob's Share button: he picks a chat (Olena), which opens with "@bot Leo" typed and the
+    # results shown, Leo first.
+    share = horoscope.locator(".inline-button", has_text="Share")
+    await expect(share).to_be_visible()
+    await share.click()
+    chooser = page.locator("#share-panel")
+    await expect(chooser).to_be_visible()
+    await expect(chooser.locator(".share-chat")).to_have_text(
+        ["AAlice", "OOlena", "JJoão", "AAdmin"]
+    )
+    await page.set_viewport_size({"width": 380, "height": 800})
+    await screenshot(page, "sandbox-share-chooser-narrow.png")
+    await page.set_viewport_size({"width": 800, "height": 1000})
+    await chooser.locator(".share-chat", has_text="Olena").click()
+    await expect(chooser).to_be_hidden()
+    await expect(page.locator("#bot-name")).to_have_text("Olena")
+    await expect(page.locator("#text")).to_have_value(f"@{username} Leo")
+    shared_panel = page.locator('#inline-results[data-query="Leo"]')
+    await expect(shared_panel.locator(".result-title").first).to_have_text("♌ Leo")
+    await shared_panel.locator(".inline-result").first.click()
+    bob_and_olena = tg.peer_chat(bob, OLENA)
+    await expect(page.locator(".message.out .via")).to_have_text(f"via @{username}")
+    assert [m["from"]["id"] for (c, _), m in tg.messages.items() if c == bob_and_olena] == [bob]
+
+    # Olena opens it: Leo in Ukrainian.
+    await page.locator("#user-select").select_option(str(OLENA))
+    await chats.filter(has_text="Bob").click()
+    await page.locator(".message.in .inline-button", has_text="Open Zodiac").click()
+    await expect(page.locator("#bot-name")).to_have_text("Zodiac")
+    lev = await tg.wait_for(horoscope_in(OLENA, "Лев ·"), timeout=30)
+    node = page.locator(f'.message.in[data-message-id="{lev.result["message_id"]}"]')
+    await expect(node.locator(".text")).to_have_text(lev.result["text"])
+    await expect(node.locator(".inline-button").first).to_have_text(uk.get("share-button"))
     assert page.problems == []

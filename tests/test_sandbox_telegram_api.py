@@ -1232,3 +1232,21 @@ async def test_a_shared_location_is_a_message_the_bot_receives(tg: FakeTelegram,
     for latitude, longitude in ((90.5, 0), (-91, 0), (0, 180.01), (0, -181), (float("nan"), 0)):
         with pytest.raises(ValueError, match="must be within"):
             tg.send_location(latitude, longitude)
+
+
+def test_a_chat_between_two_users_is_one_chat_the_bot_never_sees(tg: FakeTelegram) -> None:
+    """The web chat's "Alice → Bob": stored under an id of its own (the same both ways), never
+    mixed with either user's chat with the bot, and nothing written there is an update."""
+    chat = tg.peer_chat(1001, 1002)
+    assert chat == tg.peer_chat(1002, 1001) and chat not in (1001, 1002) and chat < 0
+    assert tg.peer_chat(1001, 1003) != chat
+    assert tg.peer_of(chat, 1001) == 1002 and tg.peer_of(chat, 1003) is None
+    assert tg.chat(chat)["type"] == "private"
+    written = tg.send_to_peer("hi Bob", user_id=1001, chat_id=chat)
+    assert written["chat"]["id"] == chat and tg.messages[(chat, written["message_id"])]
+    assert not any(key[0] in (1001, 1002) for key in tg.messages)
+    assert tg._updates == []  # the bot is not in the chat
+    with pytest.raises(ValueError):
+        tg.send_to_peer("let me in", user_id=1003, chat_id=chat)
+    with pytest.raises(ValueError):
+        tg.peer_chat(1001, 1001)

@@ -29,7 +29,7 @@ from bot.i18n import Strings, format_day
 from bot.keyboards import stats_keyboard
 from bot.replies import answer_callback
 from services.alerts import clean_reason
-from services.charts import ChartData, SeriesData, render_views_chart
+from services.charts import ChartData, DailyBarsData, SeriesData, render_views_chart
 from services.horoscope_cache import HoroscopeCacheService, Outcome, SignResult
 from services.languages import available_languages
 from services.push_stats import SubscriberHistory, load_subscriber_history
@@ -310,7 +310,9 @@ def stats_caption(
         lines.append(
             "🌐 " + " · ".join(f"{code} {views}" for code, views in stats.by_language.items())
         )
-    if shares is not None and not shares.empty:  # shares, deep-link starts, users they brought
+    if shares is not None:  # the period's shares, deep-link starts, users they brought
+        shares = shares.last_days(stats.period)
+    if shares is not None and not shares.empty:
         lines.append(
             i18n.get(
                 "stats-shares",
@@ -353,6 +355,18 @@ def subscribers_series(history: SubscriberHistory, i18n: Strings) -> SeriesData:
     )
 
 
+def shares_bars(shares: ShareStats, i18n: Strings) -> DailyBarsData:
+    """Shares (inline results chosen) and new users through a shared link, per day."""
+    return DailyBarsData(
+        title=i18n.get("chart-shares", days=len(shares.days)),
+        labels=[str(format_skeleton("MMMd", day, locale=i18n.locale)) for day in shares.days],
+        bars=[
+            (i18n.get("chart-shares-chosen"), shares.per_day(Counter.CHOSEN)),
+            (i18n.get("chart-shares-referred"), shares.per_day(Counter.REFERRED)),
+        ],
+    )
+
+
 def users_lines(users: UserStats, i18n: Strings) -> list[str]:
     """``👥 10 users · 2 new today`` / ``Active: …`` / ``🌐 ru 6 · en 3 · ? 1`` (the users per
     language, chosen else detected, the most first; ``?``: not known)."""
@@ -372,13 +386,17 @@ async def _user_stats(services: Services, session: AsyncSession) -> UserStats:
 
 
 async def _share_stats(services: Services, session: AsyncSession, period: int) -> ShareStats:
-    """The period's shares, deep-link starts and users they brought, per day."""
+    """Shares, deep-link starts and users they brought, per day, over the days the chart's
+    panels show (two weeks at least; the caption sums the period's)."""
     await services.shares.flush()  # the counts not yet written
-    return await load_share_stats(session, services.cache.today(), period)
+    return await load_share_stats(session, services.cache.today(), series_days(period))
 
 
 def stats_chart(
-    stats: PeriodStats, i18n: Strings, subscribers: SubscriberHistory | None = None
+    stats: PeriodStats,
+    i18n: Strings,
+    subscribers: SubscriberHistory | None = None,
+    shares: ShareStats | None = None,
 ) -> ChartData:
     when = format_day(stats.today, i18n.locale)
     if stats.period == 1:
@@ -401,6 +419,7 @@ def stats_chart(
             if subscribers is not None and not subscribers.empty
             else None
         ),
+        daily=shares_bars(shares, i18n) if shares is not None and not shares.empty else None,
     )
 
 
@@ -421,10 +440,14 @@ async def _subscribers(services: Services, session: AsyncSession, period: int) -
 
 
 async def _chart_file(
-    report: PeriodStats, i18n: Strings, subscribers: SubscriberHistory | None = None
+    report: PeriodStats,
+    i18n: Strings,
+    subscribers: SubscriberHistory | None = None,
+    shares: ShareStats | None = None,
 ) -> BufferedInputFile:
     # Rendering takes ~100 ms of CPU: a worker thread, not the event loop.
-    png = await asyncio.to_thread(render_views_chart, stats_chart(report, i18n, subscribers))
+    chart = stats_chart(report, i18n, subscribers, shares)
+    png = await asyncio.to_thread(render_views_chart, chart)
     name = f"stats-{report.today.isoformat()}-{report.period}d.png"
     return BufferedInputFile(png, filename=name)
 
@@ -449,7 +472,7 @@ async def stats(
     shares = await _share_stats(services, session, period)
     subscribers = await _subscribers(services, session, period)
     await message.answer_photo(
-        await _chart_file(report, i18n, subscribers),
+        await _chart_file(report, i18n, subscribers, shares),
         caption=stats_caption(report, i18n, users, shares, subscribers),
         reply_markup=stats_keyboard(i18n, period),
     )
@@ -477,7 +500,7 @@ async def stats_period(
     shares = await _share_stats(services, session, period)
     subscribers = await _subscribers(services, session, period)
     media = InputMediaPhoto(
-        media=await _chart_file(report, i18n, subscribers),
+        media=await _chart_file(report, i18n, subscribers, shares),
         caption=stats_caption(report, i18n, users, shares, subscribers),
     )
     markup = stats_keyboard(i18n, period)

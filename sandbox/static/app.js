@@ -16,9 +16,16 @@
     buffered: [],
     input: { reply_keyboard: null, force_reply: null }, // the chat's reply keyboard
     keyboardOpen: true, // the user's own show/hide of it
-    unread: new Map(), // user id -> bot messages that arrived while another chat was open
+    // "<viewer id>:<conversation>" -> messages that arrived while it was not on screen; the
+    // conversation is "bot" (the viewer's chat with the bot) or the other user's id.
+    unread: new Map(),
     controls: {},
+    peerId: null, // the other user of the chat on screen; null: the chat with the bot
+    chatId: null, // the id the server stores the chat on screen under
+    inline: { seq: 0, timer: null, queryId: null, query: null }, // "@bot …" in the composer
+    share: null, // the inline query a share button is taking to a chat
   };
+  const INLINE_DEBOUNCE_MS = 250;
   // The location panel's presets: a few cities in zones worth trying (half-hour and
   // quarter-hour offsets, both hemispheres, the date line).
   const PLACES = [
@@ -152,11 +159,26 @@
       line.className = "keyboard-row";
       for (const button of row) {
         let element;
+        const deepLink = botLink(button.url);
         if (typeof button.callback_data === "string") {
           element = document.createElement("button");
           element.type = "button";
           element.dataset.callbackData = button.callback_data;
           element.addEventListener("click", () => tap(message.message_id, button, element));
+        } else if (switchQuery(button) !== null) {
+          element = document.createElement("button");
+          element.type = "button";
+          element.classList.add("switch-inline");
+          element.addEventListener("click", () => switchInline(button));
+        } else if (deepLink) {
+          // A t.me link to the bot opens its chat with the link applied, as the app does.
+          element = document.createElement("a");
+          element.href = deepLink;
+          element.classList.add("deep-link");
+          element.addEventListener("click", (event) => {
+            event.preventDefault();
+            openLink(deepLink);
+          });
         } else {
           element = document.createElement("a");
           const href = safeHref(button.url);
@@ -166,7 +188,7 @@
             element.rel = "noopener noreferrer";
           }
         }
-        element.className = "inline-button";
+        element.classList.add("inline-button");
         element.textContent = String(button.text);
         line.appendChild(element);
       }
@@ -176,12 +198,22 @@
   }
 
   function renderMessage(message) {
-    const fromBot = Boolean(message.from && state.bot && message.from.id === state.bot.id);
+    const mine = Boolean(message.from && message.from.id === state.userId);
     const element = document.createElement("div");
-    element.className = "message " + (fromBot ? "in" : "out");
+    element.className = "message " + (mine ? "out" : "in");
     element.dataset.messageId = String(message.message_id);
     const bubble = document.createElement("div");
     bubble.className = "bubble";
+    if (message.via_bot && message.via_bot.username) {
+      // Posted from an inline result: "via @bot", which opens the bot's chat in the app.
+      const via = document.createElement("div");
+      via.className = "via";
+      via.append("via ");
+      const name = document.createElement("b");
+      name.textContent = "@" + String(message.via_bot.username);
+      via.appendChild(name);
+      bubble.appendChild(via);
+    }
     if (Array.isArray(message.photo) && message.photo.length) {
       const image = document.createElement("img");
       image.className = "photo";
@@ -263,7 +295,8 @@
     area.replaceChildren();
     toggle.hidden = !keyboard;
     const open = Boolean(keyboard) && state.keyboardOpen;
-    area.hidden = !open || !$("location-panel").hidden; // the panel takes its place
+    // A panel takes its place.
+    area.hidden = !open || !$("location-panel").hidden || !$("share-panel").hidden;
     toggle.setAttribute("aria-expanded", String(open));
     toggle.classList.toggle("active", open);
     if (keyboard) {
@@ -401,16 +434,341 @@
     }
   }
 
-  // A bot message in another user's chat (a push arrives for everyone) shows as a count
-  // next to that user's name.
+  // A message in a chat not on screen (a push arrives for everyone; a friend shares a
+  // horoscope) shows as a count next to its user's name and on the chat in the chat list.
+  function unreadOf(viewer) {
+    let count = 0;
+    for (const [key, n] of state.unread) if (key.startsWith(`${viewer}:`)) count += n;
+    return count;
+  }
+
+  function addUnread(viewer, conversation) {
+    const key = `${viewer}:${conversation}`;
+    state.unread.set(key, (state.unread.get(key) || 0) + 1);
+    renderUnread();
+  }
+
+  function userName(user) {
+    return user.is_admin ? `${user.first_name} (admin)` : user.first_name;
+  }
+
   function renderUnread() {
     for (const option of $("user-select").options) {
       const user = state.users.find((u) => String(u.id) === option.value);
       if (!user) continue;
-      const count = state.unread.get(user.id) || 0;
-      const name = user.is_admin ? `${user.first_name} (admin)` : user.first_name;
-      option.textContent = count ? `${name} • ${count} new` : name;
+      const count = unreadOf(user.id);
+      option.textContent = count ? `${userName(user)} • ${count} new` : userName(user);
     }
+    renderChatList();
+  }
+
+  // ------------------------------------------------------------------ chats
+
+  // The viewer's chats: the bot's, then one with each other sandbox user (the bot is not in
+  // those; inline results go there).
+  function renderChatList() {
+    const list = $("chat-list");
+    if (!state.bot || state.userId === null) return;
+    list.replaceChildren();
+    const entries = [[null, "♌", state.bot.first_name]];
+    for (const user of state.users) {
+      if (user.id !== state.userId) entries.push([user.id, initial(user.first_name), user.first_name]);
+    }
+    for (const [peerId, mark, name] of entries) {
+      const item = document.createElement("button");
+      item.type = "button";
+      item.className = "chat-item" + (peerId === null ? " bot-chat" : "");
+      item.dataset.peer = peerId === null ? "bot" : String(peerId);
+      item.setAttribute("aria-pressed", String(peerId === state.peerId));
+      const avatar = document.createElement("span");
+      avatar.className = "chat-avatar";
+      avatar.textContent = mark;
+      const label = document.createElement("span");
+      label.className = "chat-name";
+      label.textContent = name;
+      item.append(avatar, label);
+      const count = state.unread.get(`${state.userId}:${peerId === null ? "bot" : peerId}`);
+      if (count) {
+        const badge = document.createElement("span");
+        badge.className = "chat-unread";
+        badge.textContent = String(count);
+        item.appendChild(badge);
+      }
+      item.addEventListener("click", () => selectChat(peerId));
+      list.appendChild(item);
+    }
+  }
+
+  function initial(name) {
+    return Array.from(String(name || "?"))[0].toUpperCase();
+  }
+
+  function peerUser() {
+    return state.users.find((u) => u.id === state.peerId);
+  }
+
+  function renderHeader() {
+    const peer = peerUser();
+    const me = currentUser();
+    $("avatar").textContent = peer ? initial(peer.first_name) : "♌";
+    $("avatar").classList.toggle("person", Boolean(peer));
+    $("bot-name").textContent = peer ? peer.first_name : state.bot.first_name;
+    setTyping(false);
+    const hint = $("empty-hint");
+    hint.replaceChildren();
+    if (peer) {
+      $("bot-status").textContent =
+        `${me ? me.first_name : "?"} → ${peer.first_name} · private chat, the bot is not in it`;
+      const mention = document.createElement("b");
+      mention.textContent = `@${state.bot.username} leo`;
+      hint.append("No messages yet. Type ", mention, " to share a horoscope.");
+    } else {
+      const command = document.createElement("b");
+      command.textContent = "/start";
+      hint.append("Send ", command, " to begin.");
+    }
+  }
+
+  async function selectChat(peerId) {
+    closeInline();
+    closeSharePanel();
+    closeLocationPanel();
+    toggleMenu(false);
+    state.peerId = peerId;
+    state.unread.delete(`${state.userId}:${peerId === null ? "bot" : peerId}`);
+    renderUnread();
+    renderHeader();
+    renderCommands();
+    renderAbout();
+    await loadChat();
+  }
+
+  // ------------------------------------------------------------------ inline mode
+
+  // "@<bot> <query>" at the start of the composer: the query, or null (not inline mode).
+  function inlineQueryOf(text) {
+    if (!state.bot || !state.bot.username) return null;
+    const prefix = "@" + state.bot.username;
+    if (text.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) return null;
+    const rest = text.slice(prefix.length);
+    return /^\s/.test(rest) ? rest.slice(1) : null;
+  }
+
+  // Every change of the query (debounced) is an inline query; only the latest one's answer
+  // is shown.
+  function onComposerInput() {
+    const query = inlineQueryOf($("text").value);
+    clearTimeout(state.inline.timer);
+    if (query === null) {
+      closeInline();
+      return;
+    }
+    state.inline.timer = setTimeout(() => runInline(query), INLINE_DEBOUNCE_MS);
+  }
+
+  async function runInline(query) {
+    const seq = ++state.inline.seq;
+    const panel = $("inline-results");
+    panel.classList.add("loading");
+    if (panel.hidden) {
+      panel.replaceChildren(inlineNote("Searching…"));
+      panel.hidden = false;
+    }
+    try {
+      const answer = await api(`/api/chats/${state.userId}/inline`, {
+        query,
+        peer_id: state.peerId,
+      });
+      if (seq !== state.inline.seq) return; // the user typed on
+      state.inline.queryId = answer.query_id;
+      state.inline.query = query;
+      renderInline(answer, query);
+    } catch (error) {
+      if (seq !== state.inline.seq) return;
+      panel.replaceChildren(inlineNote(String(error.message || error), true));
+      panel.classList.remove("loading");
+    }
+  }
+
+  function inlineNote(text, error) {
+    const note = document.createElement("div");
+    note.className = "inline-note" + (error ? " error" : "");
+    note.textContent = text;
+    return note;
+  }
+
+  function renderInline(answer, query) {
+    const panel = $("inline-results");
+    panel.replaceChildren();
+    panel.classList.remove("loading");
+    panel.dataset.query = query;
+    panel.hidden = false;
+    if (answer.button && answer.button.start_parameter) {
+      const top = document.createElement("button");
+      top.type = "button";
+      top.className = "inline-switch";
+      top.textContent = String(answer.button.text);
+      const link = `https://t.me/${state.bot.username}?start=${answer.button.start_parameter}`;
+      top.addEventListener("click", () => openLink(link));
+      panel.appendChild(top);
+    }
+    const results = answer.results || [];
+    if (!results.length) panel.appendChild(inlineNote("No results"));
+    for (const result of results) {
+      const item = document.createElement("button");
+      item.type = "button";
+      item.className = "inline-result";
+      item.setAttribute("role", "option");
+      item.dataset.resultId = String(result.id);
+      const title = String(result.title || "");
+      const thumb = document.createElement("span");
+      thumb.className = "result-thumb";
+      thumb.textContent = Array.from(title)[0] || "?";
+      const body = document.createElement("span");
+      body.className = "result-body";
+      const heading = document.createElement("span");
+      heading.className = "result-title";
+      heading.textContent = title;
+      body.appendChild(heading);
+      if (result.description) {
+        const description = document.createElement("span");
+        description.className = "result-description";
+        description.textContent = String(result.description);
+        body.appendChild(description);
+      }
+      item.append(thumb, body);
+      item.addEventListener("click", () => chooseResult(answer.query_id, result.id));
+      panel.appendChild(item);
+    }
+  }
+
+  function closeInline() {
+    clearTimeout(state.inline.timer);
+    state.inline.seq += 1; // an answer still on its way is dropped
+    state.inline.queryId = null;
+    const panel = $("inline-results");
+    panel.hidden = true;
+    panel.replaceChildren();
+    delete panel.dataset.query;
+  }
+
+  async function chooseResult(queryId, resultId) {
+    try {
+      const { chat_id: chatId, message } = await api(
+        `/api/chats/${state.userId}/inline/${encodeURIComponent(queryId)}/choose`,
+        { result_id: resultId, peer_id: state.peerId },
+      );
+      $("text").value = "";
+      closeInline();
+      if (chatId === state.chatId) upsert(message);
+    } catch (error) {
+      toast(String(error.message || error), true);
+    }
+  }
+
+  // A t.me link to this bot ("✨ Open Zodiac"): the app opens the bot's chat and sends
+  // /start with the link's parameter.
+  function botLink(url) {
+    const href = url ? safeHref(url) : null;
+    if (!href || !state.bot) return null;
+    const parsed = new URL(href);
+    const path = parsed.pathname.replace(/^\/+|\/+$/g, "").toLowerCase();
+    if (parsed.hostname !== "t.me" || path !== String(state.bot.username).toLowerCase()) return null;
+    return href;
+  }
+
+  async function openLink(url) {
+    try {
+      if (state.peerId !== null) await selectChat(null);
+      await api(`/api/chats/${state.userId}/links`, { url });
+    } catch (error) {
+      toast(String(error.message || error), true);
+    }
+  }
+
+  // The three "switch to inline" buttons: in this chat, in a chat the user picks, or in a
+  // picked chat of the kinds the button allows.
+  function switchQuery(button) {
+    if (typeof button.switch_inline_query_current_chat === "string") {
+      return button.switch_inline_query_current_chat;
+    }
+    if (typeof button.switch_inline_query === "string") return button.switch_inline_query;
+    const chosen = button.switch_inline_query_chosen_chat;
+    if (chosen && typeof chosen === "object") return String(chosen.query || "");
+    return null;
+  }
+
+  function switchInline(button) {
+    const query = switchQuery(button);
+    if (typeof button.switch_inline_query_current_chat === "string") {
+      typeInline(query);
+      return;
+    }
+    const chosen = button.switch_inline_query_chosen_chat;
+    const allow = chosen
+      ? {
+          users: Boolean(chosen.allow_user_chats),
+          bots: Boolean(chosen.allow_bot_chats),
+          groups: Boolean(chosen.allow_group_chats || chosen.allow_channel_chats),
+        }
+      : { users: true, bots: true, groups: true };
+    openSharePanel(query, allow);
+  }
+
+  function typeInline(query) {
+    const input = $("text");
+    input.value = `@${state.bot.username} ${query}`;
+    input.focus();
+    clearTimeout(state.inline.timer);
+    runInline(query);
+  }
+
+  function openSharePanel(query, allow) {
+    closeInline();
+    closeLocationPanel();
+    toggleMenu(false);
+    state.share = query;
+    const chats = $("share-chats");
+    chats.replaceChildren();
+    const targets = [];
+    if (allow.bots) targets.push([null, "♌", state.bot.first_name]);
+    if (allow.users) {
+      for (const user of state.users) {
+        if (user.id !== state.userId) targets.push([user.id, initial(user.first_name), user.first_name]);
+      }
+    }
+    for (const [peerId, mark, name] of targets) {
+      const item = document.createElement("button");
+      item.type = "button";
+      item.className = "share-chat";
+      item.dataset.peer = peerId === null ? "bot" : String(peerId);
+      const avatar = document.createElement("span");
+      avatar.className = "chat-avatar";
+      avatar.textContent = mark;
+      const label = document.createElement("span");
+      label.textContent = name;
+      item.append(avatar, label);
+      item.addEventListener("click", () => shareTo(peerId));
+      chats.appendChild(item);
+    }
+    const mention = `@${state.bot.username} ${query}`.trim();
+    $("share-hint").textContent = `Pick a chat: "${mention}" is typed there for you.` +
+      (allow.groups ? " (The sandbox has no groups or channels.)" : "");
+    $("share-panel").hidden = false;
+    renderInput();
+  }
+
+  function closeSharePanel() {
+    state.share = null;
+    $("share-panel").hidden = true;
+    renderInput();
+  }
+
+  async function shareTo(peerId) {
+    const query = state.share || "";
+    closeSharePanel();
+    await selectChat(peerId);
+    typeInline(query);
   }
 
   function toast(text, alert) {
@@ -423,6 +781,7 @@
   }
 
   function setTyping(on) {
+    if (state.peerId !== null) return; // the header shows the private chat
     const status = $("bot-status");
     clearTimeout(typingTimer);
     status.textContent = on ? "typing…" : "bot";
@@ -449,14 +808,14 @@
       });
       menu.appendChild(item);
     }
-    $("menu-button").hidden = state.commands.length === 0;
+    $("menu-button").hidden = state.commands.length === 0 || state.peerId !== null;
   }
 
   // An empty chat shows the bot's description in the user's app language, as Telegram's
   // "What can this bot do?" panel does.
   function renderAbout() {
     const user = currentUser();
-    const text = (user && user.description) || "";
+    const text = (state.peerId === null && user && user.description) || "";
     $("about-text").textContent = text;
     $("about").hidden = !text;
   }
@@ -480,7 +839,7 @@
   function toggleMenu(open) {
     const menu = $("command-menu");
     const show = open === undefined ? menu.hidden : open;
-    menu.hidden = !show || state.commands.length === 0;
+    menu.hidden = !show || state.commands.length === 0 || state.peerId !== null;
     $("menu-button").setAttribute("aria-expanded", String(!menu.hidden));
   }
 
@@ -488,8 +847,12 @@
 
   async function sendText(text) {
     if (!text.trim()) return;
+    closeInline();
     try {
-      await api(`/api/chats/${state.userId}/messages`, { text });
+      const path = state.peerId === null
+        ? `/api/chats/${state.userId}/messages`
+        : `/api/chats/${state.userId}/peers/${state.peerId}/messages`;
+      await api(path, { text });
     } catch (error) {
       toast(String(error.message || error), true);
     }
@@ -512,12 +875,22 @@
     state.loading = true;
     state.buffered = [];
     try {
-      const { messages, input } = await api(`/api/chats/${state.userId}`);
+      let messages;
+      let input = null;
+      if (state.peerId === null) {
+        ({ messages, input } = await api(`/api/chats/${state.userId}`));
+        state.chatId = state.userId;
+      } else {
+        const peerChat = await api(`/api/chats/${state.userId}/peers/${state.peerId}`);
+        messages = peerChat.messages;
+        state.chatId = peerChat.chat_id;
+      }
       chat.querySelectorAll(".message").forEach((node) => node.remove());
       state.nodes.clear();
       $("empty").hidden = messages.length > 0;
       messages.forEach(upsert);
       setInput(input, true);
+      chat.dataset.chat = state.peerId === null ? "bot" : String(state.peerId);
     } finally {
       state.loading = false;
       const late = state.buffered;
@@ -528,9 +901,14 @@
 
   function selectUser(userId) {
     state.userId = userId;
-    state.unread.delete(userId);
+    state.peerId = null;
+    state.chatId = userId;
+    state.unread.delete(`${userId}:bot`);
     renderUnread();
+    renderHeader();
     showDueNowAnswer("");
+    closeInline();
+    closeSharePanel();
     closeLocationPanel();
     window.localStorage.setItem("sandbox-user", String(userId));
     const user = currentUser();
@@ -558,12 +936,17 @@
       applyProfiles(data.users || {});
       return;
     }
-    if (event.chat_id !== state.userId) {
-      const other = state.users.some((u) => u.id === event.chat_id);
-      if (other && event.kind === "message" && data.from && state.bot &&
-          data.from.id === state.bot.id) {
-        state.unread.set(event.chat_id, (state.unread.get(event.chat_id) || 0) + 1);
-        renderUnread();
+    if (event.kind === "message" && data.from && Array.isArray(event.members)) {
+      // A private chat of two users: new for the one who did not write it, unless they
+      // are the one reading it now.
+      const [reader] = event.members.filter((id) => id !== data.from.id);
+      const reading = reader === state.userId && event.chat_id === state.chatId;
+      if (reader !== undefined && !reading) addUnread(reader, data.from.id);
+    }
+    if (event.chat_id !== state.chatId) {
+      if (event.kind === "message" && data.from && state.bot && data.from.id === state.bot.id &&
+          state.users.some((u) => u.id === event.chat_id)) {
+        addUnread(event.chat_id, "bot");
       }
       return;
     }
@@ -597,6 +980,8 @@
     state.bot = info.bot;
     state.users = info.users;
     $("bot-name").textContent = info.bot.first_name;
+    $("text").addEventListener("input", onComposerInput);
+    $("share-cancel").addEventListener("click", closeSharePanel);
     state.controls = info.controls || {};
     $("controls").hidden = !state.controls.due_now;
     $("due-now").addEventListener("click", makeDueNow);
@@ -610,7 +995,7 @@
     for (const user of info.users) {
       const option = document.createElement("option");
       option.value = String(user.id);
-      option.textContent = user.is_admin ? `${user.first_name} (admin)` : user.first_name;
+      option.textContent = userName(user);
       picker.appendChild(option);
     }
     const saved = Number(window.localStorage.getItem("sandbox-user"));

@@ -63,7 +63,8 @@ The package, one module per concern:
   ``updates`` (getUpdates, webhooks), ``commands`` (the bot's settings), ``messages``
   (send, edit, delete, photos, chat actions; a user's text, location and reply-button
   press), ``callbacks`` (taps and their answers), ``inline`` (inline queries,
-  answerInlineQuery, chosen results, ``t.me`` deep links);
+  answerInlineQuery, chosen results, ``t.me`` deep links), ``peers`` (private chats
+  between two users, which the bot is not in);
 * ``fake`` - :class:`FakeTelegram`, the families put together.
 
 A new family of methods is a new module with a subclass of ``state.State`` whose handlers

@@ -8,6 +8,7 @@ from sandbox.telegram_api.commands import CommandsMethods
 from sandbox.telegram_api.inline import InlineMethods
 from sandbox.telegram_api.limits import Limits
 from sandbox.telegram_api.messages import MessagesMethods
+from sandbox.telegram_api.peers import PeerChats
 from sandbox.telegram_api.server import Server
 from sandbox.telegram_api.updates import UpdatesMethods
 
@@ -20,6 +21,7 @@ class FakeTelegram(
     CallbackMethods,
     InlineMethods,
     Limits,
+    PeerChats,
     Server,
 ):
     """In-process Telegram Bot API server for tests.  See the package docstring.
@@ -40,7 +42,8 @@ class FakeTelegram(
     Users: :meth:`user` (their app language goes in every update's ``from``),
     :meth:`set_app_language`, :meth:`send_text`, :meth:`tap`, :meth:`send_location`,
     :meth:`press_reply_button`; inline mode: :meth:`inline_query`, ``inline_answers``,
-    :meth:`choose_inline_result`, :meth:`open_link`.
+    :meth:`choose_inline_result`, :meth:`open_link`; chats between two users the bot is
+    not in (where inline results are posted): :meth:`peer_chat`, :meth:`send_to_peer`.
 
     Reply keyboards are state of the chat: :meth:`reply_keyboard` (a
     :class:`~sandbox.telegram_api.keyboards.ReplyKeyboard` or None), :meth:`force_reply`,

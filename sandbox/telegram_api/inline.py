@@ -70,8 +70,9 @@ class InlineMethods(State):
         self, query_id: str, result_id: str, *, chat_id: int
     ) -> dict[str, Any]:
         """The user picks ``result_id`` of the bot's answer to ``query_id``: its message is
-        posted into ``chat_id`` as the user's, "via @bot"; with ``inline_feedback`` the bot
-        gets a ``chosen_inline_result``. Returns the posted message."""
+        posted into ``chat_id`` as the user's, "via @bot" (in the user's own chat with the bot
+        the bot gets it as a message too); with ``inline_feedback`` the bot gets a
+        ``chosen_inline_result``. Returns the posted message."""
         answer = self.inline_answers.get(query_id)
         if answer is None:
             raise ValueError(f"the bot has not answered inline query {query_id}")
@@ -100,6 +101,8 @@ class InlineMethods(State):
         markup = p.inline_markup(result.get("reply_markup"))
         self._fill(message, formatted, markup, "text")
         self._store(message, str(content.get("message_text")))
+        if chat_id == user["id"]:  # posted in the user's chat with the bot: the bot gets it
+            self.push_update({"message": copy.deepcopy(message)})
         if self.inline_feedback:
             chosen: dict[str, Any] = {
                 "result_id": result_id,

@@ -285,3 +285,12 @@ chart-subscribers = Aktive Abonnenten, { $days ->
        *[other] letzte { $days } Tage
     }
 chart-subscribers-axis = Abonnenten
+
+## Shares per day in the /stats chart
+# The title of the panel of shares per day, and its two kinds of bars.
+chart-shares = Geteilte Horoskope pro Tag, { $days ->
+        [one] letzter Tag
+       *[other] letzte { $days } Tage
+    }
+chart-shares-chosen = Geteilt (gewählte Inline-Ergebnisse)
+chart-shares-referred = Neue Nutzer über einen geteilten Link

@@ -282,3 +282,12 @@ chart-subscribers = Active subscribers, last { $days } { $days ->
        *[other] days
     }
 chart-subscribers-axis = Subscribers
+
+## Shares per day in the /stats chart
+# The title of the panel of shares per day, and its two kinds of bars.
+chart-shares = Shared horoscopes per day, { $days ->
+        [one] last day
+       *[other] last { $days } days
+    }
+chart-shares-chosen = Shared (inline results chosen)
+chart-shares-referred = New users through a shared link

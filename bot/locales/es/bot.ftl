@@ -284,3 +284,12 @@ chart-subscribers = Suscriptores activos, { $days ->
        *[other] últimos { $days } días
     }
 chart-subscribers-axis = Suscriptores
+
+## Shares per day in the /stats chart
+# The title of the panel of shares per day, and its two kinds of bars.
+chart-shares = Horóscopos compartidos por día, { $days ->
+        [one] último día
+       *[other] últimos { $days } días
+    }
+chart-shares-chosen = Compartidos (resultados inline elegidos)
+chart-shares-referred = Usuarios nuevos por un enlace compartido

@@ -289,3 +289,12 @@ chart-subscribers = Assinantes ativos, { $days ->
        *[other] últimos { $days } dias
     }
 chart-subscribers-axis = Assinantes
+
+## Shares per day in the /stats chart
+# The title of the panel of shares per day, and its two kinds of bars.
+chart-shares = Horóscopos compartilhados por dia, { $days ->
+        [one] último dia
+       *[other] últimos { $days } dias
+    }
+chart-shares-chosen = Compartilhados (resultados inline escolhidos)
+chart-shares-referred = Novos usuários por um link compartilhado

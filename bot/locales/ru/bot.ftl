@@ -301,3 +301,14 @@ chart-subscribers = Активные подписчики за последни�
        *[other] дня
     }
 chart-subscribers-axis = Подписчики
+
+## Shares per day in the /stats chart
+# The title of the panel of shares per day, and its two kinds of bars.
+chart-shares = Пересылки гороскопов по дням за последние { $days } { $days ->
+        [one] день
+        [few] дня
+        [many] дней
+       *[other] дня
+    }
+chart-shares-chosen = Отправлено (выбрано в инлайн-режиме)
+chart-shares-referred = Новые пользователи по ссылке

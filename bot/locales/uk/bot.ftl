@@ -302,3 +302,14 @@ chart-subscribers = { $days ->
        *[other] Активні підписники за останні { $days } дня
     }
 chart-subscribers-axis = Підписники
+
+## Shares per day in the /stats chart
+# The title of the panel of shares per day, and its two kinds of bars.
+chart-shares = { $days ->
+        [one] Поширені гороскопи по днях за останній { $days } день
+        [few] Поширені гороскопи по днях за останні { $days } дні
+        [many] Поширені гороскопи по днях за останні { $days } днів
+       *[other] Поширені гороскопи по днях за останні { $days } дня
+    }
+chart-shares-chosen = Поширено (вибрано в інлайн-режимі)
+chart-shares-referred = Нові користувачі за посиланням
