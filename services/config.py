@@ -143,13 +143,17 @@ class Settings(DatabaseSettings):
     shutdown_grace_seconds: float = Field(10.0, ge=0)
     # The daily push (services/push/): the sender's global pace, how long a delivery that
     # fails on the network or a 5xx is retried before that day is given up for that user,
-    # Telegram's paid broadcasts (allow_paid_broadcast; costs Stars, see README), and how
-    # many due rows one claim takes.
+    # Telegram's paid broadcasts (allow_paid_broadcast; costs Stars, see README), how
+    # many due rows one claim takes and how many messages are in flight at once.
     push_enabled: bool = True
     push_rate: float = Field(25.0, gt=0)
     push_retry_minutes: float = Field(60.0, gt=0)
     push_paid_broadcast: bool = False
     push_batch_size: int = Field(100, ge=1, le=10_000)
+    # Messages between "turn taken" and "recorded" at once: what a hard kill can make the
+    # next sender send twice, and what the rate can reach (rate ≈ in flight / per-message
+    # latency, ~50-100 ms with two database round trips).
+    push_max_in_flight: int = Field(10, ge=1, le=1_000)
     event_loop: EventLoop = EventLoop.AUTO
 
     @field_validator("bot_token")
