@@ -71,7 +71,7 @@ async def seed(url: str, rows: int, due: int, minute: datetime) -> float:
                    CASE WHEN i % 20 = 0 THEN NULL
                         WHEN i <= $3::int THEN $2::timestamptz
                         ELSE $2::timestamptz + interval '1 minute'
-                             + (i * 7919 % 86340) * interval '1 second' END,
+                             + (i::bigint * 7919 % 86340) * interval '1 second' END,
                    $2, $2
             FROM generate_series(1, $4::int) AS i
             """,

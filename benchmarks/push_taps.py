@@ -40,7 +40,7 @@ P99_RATIO_GOAL = 2.0
 
 
 async def one_run(
-    url: str, *, taps: float, push_rate: float, seconds: float, users: int
+    url: str, *, taps: float, push_rate: float, seconds: float, users: int, margin: float
 ) -> dict[str, Any]:
     api = LeanBotAPI("push-taps")
     ledger = api.ledger = PushLedger(global_limit=None, per_chat_interval=None)
@@ -53,7 +53,7 @@ async def one_run(
         PUSH_MAX_IN_FLIGHT="20",
     )
     # Enough pushes to outlast the wave's window (and its warm-up) at the sender's pace.
-    wave = int(push_rate * (seconds + 10))
+    wave = int(push_rate * (seconds + margin))
     out: dict[str, Any] = {"wave": wave, "taps_rate": taps, "push_rate": push_rate}
     try:
         await wait_polling(target)
@@ -111,6 +111,7 @@ def main() -> None:
                         push_rate=args.push_rate,
                         seconds=seconds,
                         users=users,
+                        margin=2.0 if args.smoke else 10.0,
                     )
                 )
             )

@@ -169,6 +169,9 @@ async def one_wave(
         "rss_max_mb": max(during),
         "rss_last_mb": rss_last,
         "rss_growth_mb": max(during) - idle_rss,
+        # Flatness itself: the first message's RSS (the sender's one-time set-up done: its
+        # connections, compiled statements, texts) to the highest sample until the last.
+        "rss_wave_growth_mb": max(during) - rss_first,
         "cpu_share": (cpu1 - cpu0) / elapsed,
         "cpu_ms_per_msg": (cpu1 - cpu0) / n * 1e3,
         "driver_cpu_share": (drv1 - drv0) / elapsed,
@@ -254,6 +257,7 @@ def main() -> None:
             "idle RSS": r["idle_rss_mb"],
             "max RSS": r["rss_max_mb"],
             "RSS growth": r["rss_growth_mb"],
+            "first→max": r["rss_wave_growth_mb"],
             "bot CPU": r["cpu_share"],
             "CPU ms/msg": r["cpu_ms_per_msg"],
             "driver CPU": r["driver_cpu_share"],
@@ -271,6 +275,7 @@ def main() -> None:
             "refused_429",
             "duplicates",
             "rss_growth_mb",
+            "rss_wave_growth_mb",
             "cpu_share",
             "cpu_ms_per_msg",
         ]
