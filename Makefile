@@ -51,7 +51,7 @@ check: test lint
 
 # Benchmarks (docs/BENCHMARKS.md): not part of the test suite; PostgreSQL at 127.0.0.1:5432.
 BENCH_STAMP := $(VENV)/.bench-installed
-BENCHMARKS := service_hot_path e2e cold_stampede midnight_job startup chart offline_generator user_cache users_flush inline users_import
+BENCHMARKS := service_hot_path e2e cold_stampede midnight_job startup chart offline_generator user_cache users_flush inline users_import push_wave push_claim push_taps
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import signal
 import subprocess
@@ -34,6 +35,8 @@ PREPARING_MARK = "⏳"
 now = time.perf_counter
 
 _OK_TRUE = b'{"ok":true,"result":true}'
+#: The push benchmarks' subscribers are chats from here on (the tapping users are below).
+PUSH_USER_BASE = 5_000_000
 # What the bot reads at start-up before it sets its menus and descriptions (bot/surfaces.py).
 _READS = {
     "getmycommands": b'{"ok":true,"result":[]}',
@@ -75,6 +78,58 @@ def app_language(user: int) -> str:
     return APP_LANGUAGES[user % len(APP_LANGUAGES)]
 
 
+@dataclass
+class PushLedger:
+    """Telegram's sending limits as the push benchmarks' stand-in enforces them on the
+    messages sent to subscribers (chats from ``PUSH_USER_BASE`` on), and what was delivered.
+
+    The global limit is a sliding second: a message arriving when ``global_limit`` messages
+    were accepted in the second before it is refused (stricter than a bucket that would allow
+    a burst). A chat that was sent a message less than ``per_chat_interval`` seconds ago is
+    refused too. Refused = HTTP 429 with ``retry_after`` (whole seconds, at least 1, as
+    Telegram answers); a refused message is not delivered."""
+
+    global_limit: int | None = 30  # None: off
+    per_chat_interval: float | None = 1.0  # None: off
+    accepted: list[float] = field(default_factory=list)  # arrival instants, in order
+    per_chat: dict[int, int] = field(default_factory=dict)  # chat -> messages accepted
+    refused_global: int = 0
+    refused_chat: int = 0
+    on_accept: Callable[[int], None] | None = None  # called with the count accepted so far
+    _window: deque[float] = field(default_factory=deque)
+    _last: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> int:
+        return self.refused_global + self.refused_chat
+
+    @property
+    def duplicates(self) -> int:
+        """Messages beyond the first to any chat."""
+        return sum(n - 1 for n in self.per_chat.values() if n > 1)
+
+    def offer(self, chat: int, at: float) -> int | None:
+        """None: accepted; else the ``retry_after`` of the 429."""
+        window = self._window
+        while window and window[0] <= at - 1.0:
+            window.popleft()
+        if self.global_limit is not None and len(window) >= self.global_limit:
+            self.refused_global += 1
+            return max(1, math.ceil(window[0] + 1.0 - at))
+        if self.per_chat_interval is not None:
+            last = self._last.get(chat)
+            if last is not None and at - last < self.per_chat_interval:
+                self.refused_chat += 1
+                return max(1, math.ceil(last + self.per_chat_interval - at))
+            self._last[chat] = at
+        window.append(at)
+        self.accepted.append(at)
+        self.per_chat[chat] = self.per_chat.get(chat, 0) + 1
+        if self.on_accept is not None:
+            self.on_accept(len(self.accepted))
+        return None
+
+
 @dataclass(slots=True)
 class Tap:
     user: int
@@ -113,6 +168,7 @@ class LeanBotAPI:
         self._next_message = 1_000
         self._runner: web.AppRunner | None = None
         self._prefix = f"/bot{TOKEN}/"
+        self.ledger: PushLedger | None = None  # the push benchmarks: limits and deliveries
 
     # -- the users' side ----------------------------------------------------------------
 
@@ -266,6 +322,24 @@ class LeanBotAPI:
         chat = int(params.get("chat_id", 0))
         message_id = int(params.get("message_id", 0) or 0)
         text = params.get("text", "")
+        if self.ledger is not None and method == "sendmessage" and chat >= PUSH_USER_BASE:
+            retry_after = self.ledger.offer(chat, arrived)
+            if retry_after is not None:
+                return web.Response(
+                    status=429,
+                    body=(
+                        b'{"ok":false,"error_code":429,"description":"Too Many Requests: '
+                        b'retry after %d","parameters":{"retry_after":%d}}'
+                        % (retry_after, retry_after)
+                    ),
+                    content_type="application/json",
+                )
+            self.stats.other_sends += 1
+            return web.Response(
+                body=b'{"ok":true,"result":{"message_id":1,"date":1700000000,'
+                b'"chat":{"id":%d,"type":"private"},"text":"ok"}}' % chat,
+                content_type="application/json",
+            )
         tap = self._outstanding.get((chat, message_id)) if message_id else None
         if tap is None and method == "sendmessage":
             tap = next((t for (c, _), t in self._outstanding.items() if c == chat), None)

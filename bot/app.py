@@ -397,6 +397,7 @@ def create_push_engine(settings: Settings, services: Services, dp: Dispatcher) -
         default_language=settings.default_language,
         users=services.users,
         batch_size=settings.push_batch_size,
+        max_in_flight=settings.push_max_in_flight,
         retry_minutes=settings.push_retry_minutes,
         lease_seconds=lease,
         renew_seconds=lease / 4,

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Lease, PushDelivery, Subscription, User
@@ -249,6 +249,88 @@ async def reserve_delivery(
     delivery_id = inserted.scalar_one_or_none()
     if delivery_id is not None:
         return Reservation("reserved", delivery_id)
+    return await _retake(
+        session,
+        user_id=user_id,
+        local_date=local_date,
+        holder=holder,
+        now=now,
+        stale_before=stale_before,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Reserve:
+    """A (user, local date) to reserve (:func:`reserve_deliveries`)."""
+
+    user_id: int
+    local_date: date
+    due_at: datetime
+
+
+async def reserve_deliveries(
+    session: AsyncSession,
+    *,
+    items: Sequence[Reserve],
+    holder: str,
+    now: datetime,
+    stale_before: datetime,
+) -> list[Reservation]:
+    """:func:`reserve_delivery` for many at once, in the caller's one transaction: one
+    multi-row INSERT … ON CONFLICT DO NOTHING per chunk; only those already recorded take
+    :func:`reserve_delivery`'s other steps, one by one. In ``items``' order."""
+    got: dict[tuple[int, date], int] = {}
+    for chunk in _chunks(items):
+        if len({(item.user_id, item.local_date) for item in chunk}) < len(chunk):
+            break  # the same key twice: one by one below
+        inserted = await session.execute(
+            _insert(session, PushDelivery)
+            .values(
+                [
+                    {
+                        "user_id": item.user_id,
+                        "local_date": item.local_date,
+                        "status": SENDING,
+                        "reason": holder[:32],
+                        "due_at": item.due_at,
+                        "finished_at": now,
+                    }
+                    for item in chunk
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=[PushDelivery.user_id, PushDelivery.local_date])
+            .returning(PushDelivery.id, PushDelivery.user_id, PushDelivery.local_date)
+        )
+        got.update({(user_id, day): delivery_id for delivery_id, user_id, day in inserted})
+    out = []
+    for item in items:
+        delivery_id = got.pop((item.user_id, item.local_date), None)
+        if delivery_id is not None:
+            out.append(Reservation("reserved", delivery_id))
+            continue
+        out.append(
+            await reserve_delivery(
+                session,
+                user_id=item.user_id,
+                local_date=item.local_date,
+                due_at=item.due_at,
+                holder=holder,
+                now=now,
+                stale_before=stale_before,
+            )
+        )
+    return out
+
+
+async def _retake(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    local_date: date,
+    holder: str,
+    now: datetime,
+    stale_before: datetime,
+) -> Reservation:
     retaken = await session.execute(
         update(PushDelivery)
         .where(
@@ -348,6 +430,62 @@ async def finish_delivery(
         owned = and_(owned, Subscription.claimed_by == holder)
     await session.execute(update(Subscription).where(owned).values(**values))
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A message Telegram accepted, to record (:func:`finish_sent`)."""
+
+    delivery_id: int
+    user_id: int
+    next_due: datetime | None
+
+
+async def finish_sent(
+    session: AsyncSession, *, holder: str, sent: Sequence[Sent], now: datetime
+) -> set[int]:
+    """:func:`finish_delivery` with status ``sent`` for many messages at once, in the
+    caller's one transaction: per chunk, one UPDATE of the delivery records (only those still
+    this sender's reservations) and one executemany moving their subscriptions on (only rows
+    this sender still holds: a user's change meantime wins). The sender records what its
+    sends in flight delivered together, so a message costs one transaction (its
+    reservation) plus a share of one. Returns the delivery ids recorded."""
+    recorded: set[int] = set()
+    table: Table = Subscription.__table__  # type: ignore[assignment]
+    move_on = (
+        update(table)
+        .where(table.c.user_id == bindparam("b_user"), table.c.claimed_by == holder)
+        .values(
+            next_due=bindparam("b_next_due", type_=table.c.next_due.type),
+            claimed_by=None,
+            claimed_until=None,
+            failing_since=None,
+            updated_at=now,
+            state="active",
+            paused_until=None,
+        )
+    )
+    for chunk in _chunks(sent):
+        by_id = {item.delivery_id: item for item in chunk}
+        result = await session.execute(
+            update(PushDelivery)
+            .where(
+                PushDelivery.id.in_(list(by_id)),
+                PushDelivery.status == SENDING,
+                PushDelivery.reason == holder[:32],
+            )
+            .values(status=SENT, reason=None, finished_at=now)
+            .returning(PushDelivery.id)
+            .execution_options(synchronize_session=False)
+        )
+        ours = [by_id[delivery_id] for (delivery_id,) in result]
+        if ours:
+            await session.execute(
+                move_on,
+                [{"b_user": item.user_id, "b_next_due": item.next_due} for item in ours],
+            )
+            recorded.update(item.delivery_id for item in ours)
+    return recorded
 
 
 async def prune_deliveries(session: AsyncSession, before: datetime) -> int:

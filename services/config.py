@@ -144,7 +144,7 @@ class Settings(DatabaseSettings):
     # The daily push (services/push/): the sender's global pace, how long a delivery that
     # fails on the network or a 5xx is retried before that day is given up for that user,
     # Telegram's paid broadcasts (allow_paid_broadcast; costs Stars, see README), and how
-    # many due rows one claim takes. The lease (renewed every quarter of PUSH_LEASE_SECONDS:
+    # many due rows one claim takes, how many messages are in flight at once. The lease (renewed every quarter of PUSH_LEASE_SECONDS:
     # another replica takes over within 1.25x) and PUSH_STALE_SECONDS, after which the rows a
     # dead sender claimed and the sends it had in flight are taken over (a push request times
     # out after a third of it, so a live sender's request is never still running then).
@@ -155,6 +155,10 @@ class Settings(DatabaseSettings):
     push_batch_size: int = Field(100, ge=1, le=10_000)
     push_lease_seconds: float = Field(20.0, ge=2)
     push_stale_seconds: float = Field(30.0, ge=3)
+    # Messages between "turn taken" and "recorded" at once: what a hard kill can make the
+    # next sender send twice, and what the rate can reach (rate ≈ in flight / per-message
+    # latency, ~50-100 ms with two database round trips).
+    push_max_in_flight: int = Field(10, ge=1, le=1_000)
     event_loop: EventLoop = EventLoop.AUTO
 
     @field_validator("bot_token")

@@ -32,10 +32,10 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -58,6 +58,8 @@ from services.users import UserService
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
+In = TypeVar("In")
+Out = TypeVar("Out")
 Texts = Callable[[str, date, str], Awaitable[str | None]]
 
 LEASE_NAME = "push-sender"
@@ -93,6 +95,46 @@ class PushCounters:
         if self.oldest_due is None or self.backlog == 0:
             return 0.0
         return max(0.0, (now - self.oldest_due).total_seconds())
+
+
+class GroupedWrites(Generic[In, Out]):
+    """Writes that many tasks ask for at about the same time, done together: a caller adds
+    its item and waits; one task writes everything pending in one call of ``write`` (one
+    transaction), then whatever piled up meanwhile, and so on. Every caller learns its own
+    outcome (its element of the ``write``'s answer, or the error). Nothing waits for a
+    timer: a lone item is written at once; under load the groups grow by themselves (group
+    commit)."""
+
+    def __init__(self, write: Callable[[list[In]], Awaitable[Sequence[Out]]]) -> None:
+        self._write = write
+        self._pending: list[tuple[In, asyncio.Future[Out]]] = []
+        self._task: asyncio.Task[None] | None = None
+        self.groups = 0  # writes made
+        self.items = 0  # items written
+
+    async def __call__(self, item: In) -> Out:
+        future: asyncio.Future[Out] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain(), name="push-grouped-writes")
+        # A cancelled caller's item is written all the same.
+        return await asyncio.shield(future)
+
+    async def _drain(self) -> None:
+        while self._pending:
+            group, self._pending = self._pending, []
+            try:
+                outcomes = await self._write([item for item, _ in group])
+            except Exception as error:
+                for _, future in group:
+                    if not future.done():
+                        future.set_exception(error)
+            else:
+                self.groups += 1
+                self.items += len(group)
+                for (_, future), outcome in zip(group, outcomes, strict=True):
+                    if not future.done():
+                        future.set_result(outcome)
 
 
 class PushEngine:
@@ -152,6 +194,11 @@ class PushEngine:
         self._requests = 0  # settle() requests made
         self._served = 0  # settle() requests a finished pass has answered
         self._passes = asyncio.Condition()
+        # What the sends in flight delivered is recorded together (db.finish_sent): a
+        # message costs its reservation's transaction and a share of one.
+        self._record_sent = GroupedWrites[db.Sent, None](self._write_sent)
+        # Likewise the reservations of the sends whose turns came together.
+        self._reserve = GroupedWrites[db.Reserve, db.Reservation](self._write_reservations)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -359,18 +406,8 @@ class PushEngine:
         message = PushMessage(row.user_id, row.sign, plan.day, language, text)
         if not await self._turn(row.user_id):
             return  # stopping: released with the rest
+        reservation = await self._reserve(db.Reserve(row.user_id, plan.day, plan.due))
         now = self.clock.utc_now()
-        reservation = await self._db(
-            lambda s: db.reserve_delivery(
-                s,
-                user_id=row.user_id,
-                local_date=plan.day,  # type: ignore[arg-type]
-                due_at=plan.due,  # type: ignore[arg-type]
-                holder=self.holder,
-                now=now,
-                stale_before=now - self.stale,
-            )
-        )
         if reservation.outcome == "done":
             self.counters.skipped += 1
             await self._reschedule(
@@ -447,6 +484,10 @@ class PushEngine:
         *,
         stop: bool = False,
     ) -> None:
+        if status == db.SENT and not stop:
+            await self._record_sent(db.Sent(delivery_id, row.user_id, plan.next_due))
+            self._claimed.discard(row.user_id)
+            return
         now = self.clock.utc_now()
         await self._db(
             lambda s: db.finish_delivery(
@@ -462,6 +503,19 @@ class PushEngine:
             )
         )
         self._claimed.discard(row.user_id)
+
+    async def _write_sent(self, sent: list[db.Sent]) -> list[None]:
+        now = self.clock.utc_now()
+        await self._db(lambda s: db.finish_sent(s, holder=self.holder, sent=sent, now=now))
+        return [None] * len(sent)
+
+    async def _write_reservations(self, items: list[db.Reserve]) -> list[db.Reservation]:
+        now = self.clock.utc_now()
+        return await self._db(
+            lambda s: db.reserve_deliveries(
+                s, items=items, holder=self.holder, now=now, stale_before=now - self.stale
+            )
+        )
 
     async def _failed_attempt(
         self, row: ClaimedRow, plan: Plan, delivery_id: int | None, reason: str

@@ -1,13 +1,18 @@
 """Telegram's sending budget, shared by the bot's replies and the push sender.
 
 Telegram limits a bot to about 30 messages a second overall and one a second per chat. The
-push sender keeps under that with a token bucket of ``PUSH_RATE`` tokens a second (a burst of
-one: sends are spread evenly) and a per-chat gap of a second. Replies to people come first:
-every interactive send (a request middleware on the bot's session, ``bot/push.py``) takes a
-token *at once*, without waiting, and may leave the bucket in debt (at most a second's worth);
-the sender waits for what is left. So taps are never slowed, and the sender's rate is
-``PUSH_RATE`` minus the taps' rate. A 429 seen by anyone pauses the sender for
-``retry_after``.
+push sender keeps under that with a token bucket of ``PUSH_RATE`` tokens a second and a
+per-chat gap of a second. The bucket holds at most ``BURST_SECONDS`` worth of tokens (one at
+least): sends are spread evenly, yet a turn that wakes late (a busy event loop oversleeps by
+milliseconds) catches up instead of losing its share — with a bucket of one, every oversleep
+was lost and a loaded process sent at a fraction of ``PUSH_RATE``. At most
+``PUSH_RATE × (1 + BURST_SECONDS)`` in any second (26.25 at the default 25: under 30).
+
+Replies to people come first: every interactive send (a request middleware on the bot's
+session, ``bot/push.py``) takes a token *at once*, without waiting, and may leave the bucket
+in debt (at most a second's worth); the sender waits for what is left. So taps are never
+slowed, and the sender's rate is ``PUSH_RATE`` minus the taps' rate. A 429 seen by anyone
+pauses the sender for ``retry_after``.
 
 Time here is the process's monotonic clock (injectable): pacing is about real seconds, not
 about which day it is.
@@ -23,6 +28,7 @@ Timer = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 PER_CHAT_INTERVAL = 1.0
+BURST_SECONDS = 0.05  # the bucket's size, in seconds of PUSH_RATE (at least one token)
 _SWEEP_AT = 4096  # per-chat entries kept before a sweep drops the ones already past
 
 
@@ -38,6 +44,7 @@ class SendPacer:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
+        self.burst = max(1.0, rate * BURST_SECONDS)
         self.per_chat_interval = per_chat_interval
         self._timer = timer
         self._sleep = sleep
@@ -104,7 +111,7 @@ class SendPacer:
                 await self._sleep(wait)
 
     def _refill(self, now: float) -> None:
-        self._tokens = min(1.0, self._tokens + (now - self._updated) * self.rate)
+        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
         self._updated = now
 
     def _sweep(self, now: float) -> None:
