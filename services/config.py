@@ -143,9 +143,9 @@ class Settings(DatabaseSettings):
     shutdown_grace_seconds: float = Field(10.0, ge=0)
     # The daily push (services/push/): the sender's global pace, how long a delivery that
     # fails on the network or a 5xx is retried before that day is given up for that user,
-    # Telegram's paid broadcasts (allow_paid_broadcast; costs Stars, see README), and how
-    # many due rows one claim takes, how many messages are in flight at once. The lease (renewed every quarter of PUSH_LEASE_SECONDS:
-    # another replica takes over within 1.25x) and PUSH_STALE_SECONDS, after which the rows a
+    # Telegram's paid broadcasts (allow_paid_broadcast; costs Stars, see README), how many
+    # due rows one claim takes, how many messages are in flight at once. The lease (renewed
+    # every quarter of PUSH_LEASE_SECONDS: another replica takes over within 1.25x) and PUSH_STALE_SECONDS, after which the rows a
     # dead sender claimed and the sends it had in flight are taken over (a push request times
     # out after a third of it, so a live sender's request is never still running then).
     push_enabled: bool = True
