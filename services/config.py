@@ -144,10 +144,11 @@ class Settings(DatabaseSettings):
     # The daily push (services/push/): the sender's global pace, how long a delivery that
     # fails on the network or a 5xx is retried before that day is given up for that user,
     # Telegram's paid broadcasts (allow_paid_broadcast; costs Stars, see README), how many
-    # due rows one claim takes, how many messages are in flight at once. The lease (renewed
-    # every quarter of PUSH_LEASE_SECONDS: another replica takes over within 1.25x) and PUSH_STALE_SECONDS, after which the rows a
-    # dead sender claimed and the sends it had in flight are taken over (a push request times
-    # out after a third of it, so a live sender's request is never still running then).
+    # due rows one claim takes, how many messages are in flight at once. The lease is
+    # renewed every quarter of PUSH_LEASE_SECONDS (another replica takes over within 1.25x);
+    # after PUSH_STALE_SECONDS the rows a dead sender claimed and the sends it had in flight
+    # are taken over (a push request times out after a third of it, so a live sender's
+    # request is never still running then).
     push_enabled: bool = True
     push_rate: float = Field(25.0, gt=0)
     push_retry_minutes: float = Field(60.0, gt=0)
