@@ -278,6 +278,10 @@ async def one_run(
             EVENT_LOOP=bot_loop,
             WEB_PORT=str(web_port),
             WEB_HOST="127.0.0.1",
+            # Taps alone: the push sender's idle heartbeat (its lease renewed, a claim tried,
+            # every few seconds) would count as the taps' SQL statements. Benchmark 13
+            # (push_taps) measures taps with the sender at work.
+            PUSH_ENABLED="false",
         ),
     }
     probes: dict[str, Probe] = {"bot": lambda: statements_sent(web_port)}
