@@ -87,14 +87,14 @@ async def update_subscription(
     return bool(getattr(result, "rowcount", 0))
 
 
-async def make_due_now(session: AsyncSession, user_id: int, now: datetime) -> bool:
+async def make_due_now(session: AsyncSession, user_id: int, due: datetime, now: datetime) -> bool:
     """The sandbox's "make my next delivery due now": an active subscription's next push is
-    due at ``now``. True if there was an active subscription (paused and stopped ones are
-    left alone)."""
+    due at ``due`` (a past instant). True if there was an active subscription (paused and
+    stopped ones are left alone)."""
     result = await session.execute(
         update(Subscription)
         .where(Subscription.user_id == user_id, Subscription.state == "active")
-        .values(next_due=now, updated_at=now)
+        .values(next_due=due, updated_at=now)
     )
     return bool(getattr(result, "rowcount", 0))
 

@@ -187,6 +187,8 @@ async def load_share_stats(session: AsyncSession, last: date, days: int) -> Shar
     first = last - timedelta(days=days - 1)
     rows = await counters.counts_between(session, first, last)
     by_day: dict[date, dict[str, int]] = {}
+    shared = {counter.value for counter in Counter}  # the table holds other counts too
     for (day, name), count in rows.items():
-        by_day.setdefault(day, {})[name] = count
+        if name in shared:
+            by_day.setdefault(day, {})[name] = count
     return ShareStats(first, last, by_day)

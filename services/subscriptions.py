@@ -188,12 +188,22 @@ class SubscriptionService:
         return True
 
     async def make_due_now(self, user_id: int) -> Subscription | None:
-        """The sandbox's control (never the bot's): an active subscription's next push is due
-        now, so the sender delivers it on its next round. Returns the subscription as it is
-        afterwards (None: there is none; paused or stopped: unchanged)."""
+        """The sandbox's control (never the bot's): an active subscription is due at once, for
+        the latest local date whose time has come (today's, or yesterday's before today's
+        time): the instant the sender's plan recomputes from the zone's rules, so it delivers
+        that date now (once: a date already delivered is not sent again). Returns the
+        subscription as it is afterwards (None: there is none; paused or stopped: unchanged)."""
         now = self._clock.utc_now()
+        current = await self.get(user_id)
+        if current is None or not current.active:
+            return current
+        zone = current.zone
+        today = now.astimezone(zone).date()
+        due = local_due(today, current.push_time, zone)
+        if due > now:
+            due = local_due(today - timedelta(days=1), current.push_time, zone)
         async with self._sessionmaker() as session, session.begin():
-            await repo.make_due_now(session, user_id, now)
+            await repo.make_due_now(session, user_id, due, now)
             row = await repo.get_subscription(session, user_id)
         return _view(row) if row is not None else None
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -25,6 +26,7 @@ from sandbox.runner import make_due_now, sandbox_users
 from sandbox.telegram_api import FakeTelegram
 from sandbox.web import ChatWeb, SandboxUser, image_type
 from services.config import SettingsError, load_settings
+from services.local_time import local_due
 from services.subscriptions import SubscriptionService
 from tests.conftest import fixed_clock
 
@@ -435,8 +437,15 @@ async def test_make_my_next_delivery_due_now(
             assert (status, answer["status"]) == (200, "done")
             now = await subscriptions.get(1001)
             assert now is not None and now.next_due is not None
-            assert utc(now.next_due) == clock.utc_now()
-            assert answer["next_due"] == clock.utc_now().isoformat()
+            # Due at the latest 07:30 that has come in Yekaterinburg: the sender's plan delivers
+            # that local date now.
+            zone = ZoneInfo("Asia/Yekaterinburg")
+            here = clock.utc_now().astimezone(zone).date()
+            due = local_due(here, time(7, 30), zone)
+            if due > clock.utc_now():
+                due = local_due(here - timedelta(days=1), time(7, 30), zone)
+            assert utc(now.next_due) == due <= clock.utc_now()
+            assert answer["next_due"] == due.isoformat()
             assert (now.sign, now.push_time, now.timezone, now.state) == (
                 "leo",
                 time(7, 30),
