@@ -2,16 +2,17 @@
 
 1,000,000 subscription rows are written with ``generate_series`` (seconds): ``next_due``
 spread evenly over the next 24 hours (the steady state: what was due has been delivered and
-moved on to tomorrow), 5 % with no ``next_due`` (stopped, paused until resumed), and a due
-minute of ``--due`` rows (10,000) at the current minute; then ``ANALYZE``. Printed: the
+moved on to tomorrow), 5 % with no ``next_due`` (stopped, paused until resumed), and a wave of
+``--due`` rows (100,000) due at the current minute; then ``ANALYZE``. Printed: the
 ``EXPLAIN (ANALYZE, BUFFERS)`` of the claim's inner SELECT (``db/push.py: claim_query``, goal:
 an index scan on ``ix_subscriptions_next_due``) and of the whole claim statement; then
-``--reps`` claims of ``PUSH_BATCH_SIZE`` rows through ``db/push.claim_due`` (the UPDATE … RETURNING
-and the users' languages), each in a transaction rolled back, timed from the session's begin
-to the rollback: p50/p99/max (goal p99 < 10 ms).
+``--reps`` claims of ``PUSH_BATCH_SIZE`` rows through ``db/push.claim_due`` (one
+UPDATE … RETURNING with the users' languages) as a sender makes them during the wave: each
+claim takes the next batch and commits, then its rows are moved on to tomorrow (untimed, as
+delivering them does). Timed: the statement, and begin → COMMIT (goal: p99 < 10 ms).
 
     .venv/bin/python -m benchmarks.push_claim            # 1,000,000 rows, 3 runs of 1,000 claims
-    .venv/bin/python -m benchmarks.push_claim --smoke    # 20,000 rows, 100 claims
+    .venv/bin/python -m benchmarks.push_claim --smoke    # 20,000 rows (10,000 due), 100 claims
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql
 
 from benchmarks.common import (
@@ -93,16 +94,11 @@ async def explain_both(url: str, now: datetime, batch: int) -> dict[str, str]:
 
 async def _explain_one(url: str, now: datetime, batch: int, which: str) -> str:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
-    due = db.claim_query(now, batch)
-    statement: Any = due
-    if which == "claim":
-        cte = due.cte("due")
-        statement = (
-            update(Subscription)
-            .where(Subscription.user_id == cte.c.user_id)
-            .values(claimed_by="bench", claimed_until=now + timedelta(seconds=30))
-            .returning(Subscription.user_id)
-        )
+    statement: Any = (
+        db.claim_query(now, batch)
+        if which == "select"
+        else db.claim_statement(now, "bench", now + timedelta(seconds=30), batch)
+    )
     text = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
@@ -118,14 +114,25 @@ async def _explain_one(url: str, now: datetime, batch: int, which: str) -> str:
 
 
 async def time_claims(url: str, now: datetime, batch: int, reps: int) -> dict[str, Any]:
+    """A wave in progress: each claim takes the next ``batch`` due rows and commits (timed:
+    the statement, and the whole transaction to its COMMIT), then those rows are "delivered"
+    (untimed: moved on to tomorrow and unclaimed, as ``finish_sent`` does), so the next claim
+    walks the index past them as the sender's does, dead row versions and all."""
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
+    table: Any = Subscription.__table__
+    delivered = (
+        update(table)
+        .where(table.c.user_id.in_(bindparam("ids", expanding=True)))
+        .values(next_due=now + timedelta(days=1), claimed_by=None, claimed_until=None)
+    )
+    statement_times: list[float] = []
     times: list[float] = []
     claimed = 0
     try:
         for i in range(reps + 20):  # 20 warm-up claims (connection, prepared statements)
             started = time.perf_counter()
-            async with sessionmaker() as session:  # begins with the first statement
+            async with sessionmaker() as session, session.begin():
                 rows = await db.claim_due(
                     session,
                     now=now,
@@ -133,14 +140,22 @@ async def time_claims(url: str, now: datetime, batch: int, reps: int) -> dict[st
                     until=now + timedelta(seconds=30),
                     limit=batch,
                 )
-                await session.rollback()  # the rows stay unclaimed for the next repetition
+                executed = time.perf_counter()
             elapsed = time.perf_counter() - started
             if i >= 20:
+                statement_times.append(executed - started)
                 times.append(elapsed)
                 claimed += len(rows)
+            async with sessionmaker() as session, session.begin():
+                await session.execute(delivered, {"ids": [row.user_id for row in rows]})
     finally:
         await engine.dispose()
-    return {"claimed_per_batch": claimed / reps, **latency_summary(times, 1e3)}
+    statement = latency_summary(statement_times, 1e3)
+    return {
+        "claimed_per_batch": claimed / reps,
+        **latency_summary(times, 1e3),
+        **{f"statement_{k}": v for k, v in statement.items() if k != "n"},
+    }
 
 
 async def one_run(url: str, rows: int, due: int, batch: int, reps: int) -> dict[str, Any]:
@@ -164,13 +179,14 @@ async def one_run(url: str, rows: int, due: int, batch: int, reps: int) -> dict[
 def main() -> None:
     parser = base_parser(__doc__ or "")
     parser.add_argument("--rows", type=int, default=None, help="subscriptions (1000000)")
-    parser.add_argument("--due", type=int, default=None, help="due in the current minute (10000)")
+    parser.add_argument("--due", type=int, default=None, help="due now (100000)")
     parser.add_argument("--batch", type=int, default=100, help="PUSH_BATCH_SIZE (100)")
     parser.add_argument("--reps", type=int, default=None, help="claims timed per run (1000)")
     args = parser.parse_args()
     rows = args.rows or (20_000 if args.smoke else 1_000_000)
-    due = args.due or (1_000 if args.smoke else 10_000)
-    reps = args.reps or (100 if args.smoke else 1_000)
+    due = args.due or (10_000 if args.smoke else 100_000)
+    # every claim (and the 20 warm-up claims) takes a fresh batch of the wave
+    reps = min(args.reps or (100 if args.smoke else 1_000), due // args.batch - 20)
     per_run = []
     for _ in range(runs(args)):
         with fresh_database("postgresql") as url:
@@ -189,6 +205,8 @@ def main() -> None:
             "seed s": r["seed_s"],
             "index scan": r["index_scan"],
             "claimed/batch": r["claimed_per_batch"],
+            "statement p50 ms": r["statement_p50_ms"],
+            "statement p99 ms": r["statement_p99_ms"],
             "p50 ms": r["p50_ms"],
             "p99 ms": r["p99_ms"],
             "max ms": r["max_ms"],
@@ -197,13 +215,13 @@ def main() -> None:
         for i, r in enumerate(per_run, 1)
     ]
     print_table(
-        f"claim_due of {args.batch} rows, {reps} claims per run (begin → rolled back)",
+        f"claim_due of {args.batch} rows, {reps} claims per run (begin → COMMIT)",
         table,
         list(table[0]),
     )
     print_table(
         "Noise over runs",
-        noise_rows(per_run, ["p50_ms", "p99_ms", "max_ms"]),
+        noise_rows(per_run, ["statement_p99_ms", "p50_ms", "p99_ms", "max_ms"]),
         ["figure", "min", "median", "max"],
     )
     write_json(

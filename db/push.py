@@ -9,11 +9,13 @@ Claims. ``claim_due`` is one statement on both databases::
                  ORDER BY next_due LIMIT :n [FOR UPDATE SKIP LOCKED])
     UPDATE subscriptions SET claimed_by = :holder, claimed_until = :until
     FROM due WHERE subscriptions.user_id = due.user_id
-    RETURNING ...
+    RETURNING subscriptions.…,
+              (SELECT language FROM users WHERE users.user_id = subscriptions.user_id), …
 
 On PostgreSQL the inner SELECT walks ``ix_subscriptions_next_due`` in order and skips rows
 another sender's transaction has locked; on SQLite the statement is atomic (one writer at a
-time). A claim is a lease on the row (``claimed_until``): a sender that dies leaves rows that
+time). The languages come in the same round trip (the users' primary key, per claimed row).
+A claim is a lease on the row (``claimed_until``): a sender that dies leaves rows that
 become claimable again when it runs out.
 
 Delivery records (``push_deliveries``, unique (user_id, local_date)): a sender *reserves* the
@@ -34,7 +36,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Lease, PushDelivery, Subscription, User
@@ -85,13 +98,23 @@ def claim_query(now: datetime, limit: int) -> Any:
     )
 
 
-async def claim_due(
-    session: AsyncSession, *, now: datetime, holder: str, until: datetime, limit: int
-) -> list[ClaimedRow]:
-    """Claim up to ``limit`` due rows, earliest first, for ``holder`` until ``until``; with
-    their users' stored languages (one more query, for the batch only)."""
+def _stored(column: Any) -> Any:
+    """One of the claimed row's user's columns, looked up by primary key in the RETURNING
+    (SQLite's RETURNING may not name the UPDATE's other FROM tables, so no join). The
+    correlation is spelled out: SQLite's compiler drops table names inside a RETURNING,
+    and an unqualified ``user_id = user_id`` would compare the users' column with itself."""
+    return (
+        select(column)
+        .where(literal_column("users.user_id") == literal_column("subscriptions.user_id"))
+        .scalar_subquery()
+    )
+
+
+def claim_statement(now: datetime, holder: str, until: datetime, limit: int) -> Any:
+    """The whole claim: ``UPDATE … FROM due RETURNING`` the rows and their users' stored
+    languages."""
     due = claim_query(now, limit).cte("due")
-    result = await session.execute(
+    return (
         update(Subscription)
         .where(Subscription.user_id == due.c.user_id)
         .values(claimed_by=holder, claimed_until=until)
@@ -104,21 +127,26 @@ async def claim_due(
             Subscription.paused_until,
             Subscription.next_due,
             Subscription.failing_since,
+            _stored(User.language),
+            _stored(User.detected_language),
         )
         .execution_options(synchronize_session=False)
     )
-    raw = result.all()
-    if not raw:
-        return []
-    ids = [row[0] for row in raw]
-    languages: dict[int, tuple[str | None, str | None]] = {}
-    for chunk in _chunks(ids):
-        found = await session.execute(
-            select(User.user_id, User.language, User.detected_language).where(
-                User.user_id.in_(chunk)
-            )
-        )
-        languages.update({user_id: (chosen, detected) for user_id, chosen, detected in found})
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, holder: str, until: datetime, limit: int
+) -> list[ClaimedRow]:
+    """Claim up to ``limit`` due rows, earliest first, for ``holder`` until ``until``; with
+    their users' stored languages, in one statement.
+
+    On PostgreSQL the claim's transaction commits without waiting for its WAL to reach the
+    disk (``synchronous_commit = off``, this transaction only): a claim is a lease that runs
+    out by itself, so one lost in a server crash only makes its rows claimable again, and
+    what makes a push go out once is the delivery record, whose commit does wait."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    result = await session.execute(claim_statement(now, holder, until, limit))
     rows = [
         ClaimedRow(
             user_id,
@@ -129,9 +157,21 @@ async def claim_due(
             paused_until,
             next_due or now,  # never NULL: claimed because next_due <= now
             failing_since,
-            *languages.get(user_id, (None, None)),
+            language,
+            detected,
         )
-        for user_id, sign, push_time, timezone, state, paused_until, next_due, failing_since in raw
+        for (
+            user_id,
+            sign,
+            push_time,
+            timezone,
+            state,
+            paused_until,
+            next_due,
+            failing_since,
+            language,
+            detected,
+        ) in result
     ]
     rows.sort(key=lambda row: row.next_due)
     return rows

@@ -559,3 +559,37 @@ def test_due_instants_come_from_the_iana_rules() -> None:
     assert next_local_occurrence(time(2, 30), zone, before) == datetime(
         2027, 3, 14, 7, 0, tzinfo=UTC
     )
+
+
+async def test_a_claim_returns_each_users_own_languages(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The claim brings every row's user's stored languages in its one statement: each row
+    its own user's (not another's), None where nothing is stored or no user row exists."""
+    # (the helper stores the app's language as detected; none chosen)
+    await add_subscribers(sessionmaker, [FIRST], due=NOON, language="ru")
+    await add_subscribers(sessionmaker, [FIRST + 1], due=NOON, language="de")
+    await add_subscribers(sessionmaker, [FIRST + 2], due=NOON, language=None)
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            insert(Subscription).values(
+                user_id=FIRST + 3,  # no users row: still claimed, with no languages
+                sign="leo",
+                push_time=time(12, 0),
+                timezone="Europe/Moscow",
+                state="active",
+                next_due=NOON,
+                created_at=NOON,
+                updated_at=NOON,
+            )
+        )
+    async with sessionmaker() as session, session.begin():
+        rows = await push_db.claim_due(
+            session, now=NOON, holder="t", until=NOON + timedelta(seconds=30), limit=10
+        )
+    assert sorted((row.user_id, row.language, row.detected_language) for row in rows) == [
+        (FIRST, None, "ru"),
+        (FIRST + 1, None, "de"),
+        (FIRST + 2, None, None),
+        (FIRST + 3, None, None),
+    ]
