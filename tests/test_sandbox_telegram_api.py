@@ -99,6 +99,23 @@ async def call(
         return response.status, await response.json()
 
 
+async def on_message(
+    http: aiohttp.ClientSession, tg: FakeTelegram, method: str, message_id: int, **params: Any
+) -> tuple[int, dict[str, Any]]:
+    """Call ``method`` (an edit, deleteMessage) on message ``message_id`` of USER's chat."""
+    return await call(http, tg, method, chat_id=USER, message_id=message_id, **params)
+
+
+def too_many_requests(retry_after: int) -> dict[str, Any]:
+    """The whole answer to a request over a flood limit, as Telegram gives it."""
+    return {
+        "ok": False,
+        "error_code": 429,
+        "description": f"Too Many Requests: retry after {retry_after}",
+        "parameters": {"retry_after": retry_after},
+    }
+
+
 def keyboard(*data: str) -> dict[str, Any]:
     return {"inline_keyboard": [[{"text": d.upper(), "callback_data": d} for d in data]]}
 
@@ -282,15 +299,14 @@ async def test_message_ids_increase_per_chat(tg: FakeTelegram, http: aiohttp.Cli
 async def test_edit_message_text(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
     message_id = await send(http, tg, "<b>Hello</b>", parse_mode="HTML", reply_markup=keyboard("a"))
 
-    status, body = await call(http, tg, "editMessageText", chat_id=USER, message_id=999, text="x")
+    status, body = await on_message(http, tg, "editMessageText", 999, text="x")
     assert (status, body["description"]) == (400, "Bad Request: message to edit not found")
 
-    status, body = await call(
+    status, body = await on_message(
         http,
         tg,
         "editMessageText",
-        chat_id=USER,
-        message_id=message_id,
+        message_id,
         text="<b>Hello</b>",
         parse_mode="HTML",
         reply_markup=keyboard("a"),
@@ -298,21 +314,13 @@ async def test_edit_message_text(tg: FakeTelegram, http: aiohttp.ClientSession) 
     assert (status, body["description"]) == (400, f"Bad Request: {NOT_MODIFIED}")
 
     # Same text, markup omitted: the keyboard is removed, which is a modification.
-    status, body = await call(
-        http,
-        tg,
-        "editMessageText",
-        chat_id=USER,
-        message_id=message_id,
-        text="<b>Hello</b>",
-        parse_mode="HTML",
+    status, body = await on_message(
+        http, tg, "editMessageText", message_id, text="<b>Hello</b>", parse_mode="HTML"
     )
     assert status == 200
     assert "reply_markup" not in tg.messages[(USER, message_id)]
 
-    status, body = await call(
-        http, tg, "editMessageText", chat_id=USER, message_id=message_id, text="<i>Bye</i>"
-    )
+    status, body = await on_message(http, tg, "editMessageText", message_id, text="<i>Bye</i>")
     assert status == 200
     stored = tg.messages[(USER, message_id)]
     assert stored["text"] == "<i>Bye</i>"  # no parse_mode this time
@@ -322,30 +330,20 @@ async def test_edit_message_text(tg: FakeTelegram, http: aiohttp.ClientSession) 
 
 async def test_edit_reply_markup_and_delete(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
     message_id = await send(http, tg, "pick", reply_markup=keyboard("a"))
-    status, body = await call(
-        http,
-        tg,
-        "editMessageReplyMarkup",
-        chat_id=USER,
-        message_id=message_id,
-        reply_markup=keyboard("a"),
+    status, body = await on_message(
+        http, tg, "editMessageReplyMarkup", message_id, reply_markup=keyboard("a")
     )
     assert (status, body["description"]) == (400, f"Bad Request: {NOT_MODIFIED}")
-    status, _ = await call(
-        http,
-        tg,
-        "editMessageReplyMarkup",
-        chat_id=USER,
-        message_id=message_id,
-        reply_markup=keyboard("b"),
+    status, _ = await on_message(
+        http, tg, "editMessageReplyMarkup", message_id, reply_markup=keyboard("b")
     )
     assert status == 200
     assert tg.messages[(USER, message_id)]["reply_markup"] == keyboard("b")
 
-    status, body = await call(http, tg, "deleteMessage", chat_id=USER, message_id=message_id)
+    status, body = await on_message(http, tg, "deleteMessage", message_id)
     assert (status, body["result"]) == (200, True)
     assert (USER, message_id) not in tg.messages
-    status, body = await call(http, tg, "deleteMessage", chat_id=USER, message_id=message_id)
+    status, body = await on_message(http, tg, "deleteMessage", message_id)
     assert (status, body["description"]) == (400, "Bad Request: message to delete not found")
 
 
@@ -694,12 +692,7 @@ async def test_fail_next(tg: FakeTelegram, http: aiohttp.ClientSession) -> None:
     for _ in range(2):
         status, body = await call(http, tg, "sendMessage", chat_id=USER, text="x")
         assert status == 429
-        assert body == {
-            "ok": False,
-            "error_code": 429,
-            "description": "Too Many Requests: retry after 3",
-            "parameters": {"retry_after": 3},
-        }
+        assert body == too_many_requests(3)
     assert tg.messages == {}
     await send(http, tg, "finally")
     assert [c.ok for c in tg.calls_of("sendMessage")] == [False, False, True]
@@ -845,16 +838,9 @@ async def test_rate_limit_answers_429_with_retry_after(http: aiohttp.ClientSessi
         await send(http, tg, "two")
         status, body = await call(http, tg, "sendMessage", chat_id=USER, text="three")
         assert status == 429
-        assert body == {
-            "ok": False,
-            "error_code": 429,
-            "description": "Too Many Requests: retry after 2",
-            "parameters": {"retry_after": 2},
-        }
+        assert body == too_many_requests(2)
         # An edit is a send too; nothing changed; other chats have their own bucket.
-        status, body = await call(
-            http, tg, "editMessageText", chat_id=USER, message_id=first, text="edited"
-        )
+        status, body = await on_message(http, tg, "editMessageText", first, text="edited")
         assert (status, body["parameters"]) == (429, {"retry_after": 2})
         assert tg.messages[(USER, first)]["text"] == "one"
         status, _ = await call(http, tg, "sendMessage", chat_id=USER + 1, text="elsewhere")
@@ -906,12 +892,12 @@ async def test_observers_see_every_change(tg: FakeTelegram, http: aiohttp.Client
     unsubscribe = tg.subscribe(events.append)
     tg.send_text("/start")
     message_id = await send(http, tg, "<b>pick</b>", parse_mode="HTML", reply_markup=keyboard("a"))
-    await call(http, tg, "editMessageText", chat_id=USER, message_id=message_id, text="picked")
+    await on_message(http, tg, "editMessageText", message_id, text="picked")
     query_id = tg.tap(message_id, "a", check_button=False)
     await call(http, tg, "answerCallbackQuery", callback_query_id=query_id, text="Done!")
     await call(http, tg, "sendChatAction", chat_id=USER, action="typing")
     await call(http, tg, "setMyCommands", commands=[{"command": "start", "description": "Go"}])
-    await call(http, tg, "deleteMessage", chat_id=USER, message_id=message_id)
+    await on_message(http, tg, "deleteMessage", message_id)
     assert [(e.kind, e.chat_id) for e in events] == [
         ("message", USER),
         ("message", USER),
@@ -1144,29 +1130,22 @@ async def test_edits_take_inline_keyboards_only_and_keyboard_messages_stay_as_se
     inline_id = await send(http, tg, "pick", reply_markup=keyboard("a"))
     for method, extra in (("editMessageText", {"text": "new"}), ("editMessageReplyMarkup", {})):
         for markup in (LOCATION_KEYBOARD, {"remove_keyboard": True}, {"force_reply": True}):
-            status, body = await call(
-                http, tg, method, chat_id=USER, message_id=inline_id, reply_markup=markup, **extra
+            status, body = await on_message(
+                http, tg, method, inline_id, reply_markup=markup, **extra
             )
             assert (status, body["description"]) == (400, "Bad Request: inline keyboard expected")
     # A message sent with a reply keyboard, a removal or a force-reply can't be edited at all.
     for markup in (LOCATION_KEYBOARD, {"remove_keyboard": True}, {"force_reply": True}):
         message_id = await send(http, tg, "sent", reply_markup=markup)
-        status, body = await call(
-            http, tg, "editMessageText", chat_id=USER, message_id=message_id, text="other"
-        )
+        status, body = await on_message(http, tg, "editMessageText", message_id, text="other")
         assert (status, body["description"]) == (400, "Bad Request: message can't be edited")
-        status, body = await call(
-            http,
-            tg,
-            "editMessageReplyMarkup",
-            chat_id=USER,
-            message_id=message_id,
-            reply_markup=keyboard("b"),
+        status, body = await on_message(
+            http, tg, "editMessageReplyMarkup", message_id, reply_markup=keyboard("b")
         )
         assert (status, body["description"]) == (400, "Bad Request: message can't be edited")
         assert tg.messages[(USER, message_id)]["text"] == "sent"
     # It can still be deleted.
-    status, _ = await call(http, tg, "deleteMessage", chat_id=USER, message_id=message_id)
+    status, _ = await on_message(http, tg, "deleteMessage", message_id)
     assert status == 200
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-import time
 import urllib.parse
 from typing import Any
 
 from sandbox.telegram_api import params as p
 from sandbox.telegram_api.errors import QUERY_TOO_OLD, bad
-from sandbox.telegram_api.params import MESSAGE_LIMIT
+from sandbox.telegram_api.html import FormattedText
 from sandbox.telegram_api.records import Files, Params, api_method
 from sandbox.telegram_api.state import State
 
@@ -83,21 +82,8 @@ class InlineMethods(State):
         query = self.inline_queries[query_id]
         user = query["from"]
         content = result["input_message_content"]
-        formatted = self._format(
-            content.get("message_text"),
-            content.get("parse_mode"),
-            content.get("entities"),
-            limit=MESSAGE_LIMIT,
-            too_long="MESSAGE_TOO_LONG",
-            allow_empty=False,
-        )
-        message: dict[str, Any] = {
-            "message_id": self._new_message_id(chat_id),
-            "from": dict(user),
-            "chat": self.chat(chat_id),
-            "date": int(time.time()),
-            "via_bot": self.bot_user,
-        }
+        formatted = self._format_content(content)
+        message = self._new_message(chat_id, user, via_bot=self.bot_user)
         markup = p.inline_markup(result.get("reply_markup"))
         self._fill(message, formatted, markup, "text")
         self._store(message, str(content.get("message_text")))
@@ -180,18 +166,21 @@ class InlineMethods(State):
         content = result.get("input_message_content")
         if not isinstance(content, dict) or "message_text" not in content:
             raise bad("can't parse InputMessageContent")
-        self._format(
-            content.get("message_text"),
-            content.get("parse_mode"),
-            content.get("entities"),
-            limit=MESSAGE_LIMIT,
-            too_long="MESSAGE_TOO_LONG",
-            allow_empty=False,
-        )
+        self._format_content(content)
         p.inline_markup(result.get("reply_markup"))
         url = result.get("url")
         if url is not None and not re.match(r"https?://\S+$", str(url)):
             raise bad("RESULT_URL_INVALID")
+
+    def _format_content(self, content: dict[str, Any]) -> FormattedText:
+        """An InputTextMessageContent's text and entities; as sendMessage's, but a text over
+        4096 characters is MESSAGE_TOO_LONG."""
+        return self._format_text(
+            content.get("message_text"),
+            content.get("parse_mode"),
+            content.get("entities"),
+            too_long="MESSAGE_TOO_LONG",
+        )
 
     @staticmethod
     def _check_results_button(button: Any) -> None:

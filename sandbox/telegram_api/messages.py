@@ -15,9 +15,9 @@ from typing import Any
 
 from sandbox.telegram_api import params as p
 from sandbox.telegram_api.errors import NOT_MODIFIED, bad
-from sandbox.telegram_api.html import utf16_len
+from sandbox.telegram_api.html import FormattedText, utf16_len
 from sandbox.telegram_api.keyboards import KeyboardState
-from sandbox.telegram_api.params import CAPTION_LIMIT, MESSAGE_LIMIT
+from sandbox.telegram_api.params import ReplyMarkup
 from sandbox.telegram_api.records import Files, Params, UploadedFile, api_method
 
 BOT_COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{1,32})?(?=\s|$)")
@@ -112,13 +112,8 @@ class MessagesMethods(KeyboardState):
         pressed: dict[str, Any] | None,
     ) -> int:
         chat_id = user_id if chat_id is None else chat_id
-        message: dict[str, Any] = {
-            "message_id": self._new_message_id(chat_id),
-            "from": dict(self.user(user_id, language_code=language_code)),
-            "chat": self.chat(chat_id),
-            "date": int(time.time()),
-            **content,
-        }
+        sender = self.user(user_id, language_code=language_code)
+        message = self._new_message(chat_id, sender, **content)
         self.messages[(chat_id, message["message_id"])] = message
         self._emit("message", chat_id, message)
         self._user_wrote(chat_id, pressed)
@@ -127,35 +122,19 @@ class MessagesMethods(KeyboardState):
     @api_method("sendMessage")
     async def _send_message(self, params: Params, files: Files) -> dict[str, Any]:
         chat_id = p.chat_id(params)
-        formatted = self._format(
-            params.get("text"),
-            params.get("parse_mode"),
-            params.get("entities"),
-            limit=MESSAGE_LIMIT,
-            too_long="message is too long",
-            allow_empty=False,
+        formatted = self._format_text(
+            params.get("text"), params.get("parse_mode"), params.get("entities")
         )
-        markup = p.reply_markup(params.get("reply_markup"), chat_id=chat_id)
-        self._check_not_blocked(chat_id)
-        message = self._new_bot_message(chat_id)
-        self._fill(message, formatted, markup.inline if markup else None, "text")
-        stored = self._store(message, str(params.get("text")))
-        self._apply_markup(message, markup)
-        return stored
+        markup = self._new_markup(params, chat_id)
+        message = self._new_message(chat_id, self.bot_user)
+        return self._post(message, formatted, markup, "text", str(params.get("text")))
 
     @api_method("editMessageText")
     async def _edit_message_text(self, params: Params, files: Files) -> dict[str, Any]:
-        formatted = self._format(
-            params.get("text"),
-            params.get("parse_mode"),
-            params.get("entities"),
-            limit=MESSAGE_LIMIT,
-            too_long="message is too long",
-            allow_empty=False,
+        formatted = self._format_text(
+            params.get("text"), params.get("parse_mode"), params.get("entities")
         )
-        markup = self._edit_markup(params)
-        key, current = self._stored_message(params)
-        self._check_editable(key)
+        markup, current = self._message_to_edit(params)
         if "text" not in current:
             raise bad("there is no text in the message to edit")
         if (
@@ -164,16 +143,11 @@ class MessagesMethods(KeyboardState):
             and current.get("reply_markup") == markup
         ):
             raise bad(NOT_MODIFIED)
-        message = {k: v for k, v in current.items() if k not in ("entities", "reply_markup")}
-        message["edit_date"] = int(time.time())
-        self._fill(message, formatted, markup, "text")
-        return self._store(message, str(params.get("text")))
+        return self._store_edit(current, formatted, markup, "text", str(params.get("text")))
 
     @api_method("editMessageReplyMarkup")
     async def _edit_message_reply_markup(self, params: Params, files: Files) -> dict[str, Any]:
-        markup = self._edit_markup(params)
-        key, current = self._stored_message(params)
-        self._check_editable(key)
+        markup, current = self._message_to_edit(params)
         if current.get("reply_markup") == markup:
             raise bad(NOT_MODIFIED)
         message = {k: v for k, v in current.items() if k != "reply_markup"}
@@ -181,17 +155,6 @@ class MessagesMethods(KeyboardState):
         if markup:
             message["reply_markup"] = markup
         return self._store(message, None)
-
-    @staticmethod
-    def _edit_markup(params: Params) -> dict[str, Any] | None:
-        """An edit's reply_markup: an inline keyboard or none ("inline keyboard expected")."""
-        chat = params.get("chat_id")
-        markup = p.reply_markup(
-            params.get("reply_markup"),
-            chat_id=chat if isinstance(chat, int) else 1,
-            inline_only=True,
-        )
-        return markup.inline if markup is not None else None
 
     @api_method("deleteMessage")
     async def _delete_message(self, params: Params, files: Files) -> bool:
@@ -227,21 +190,12 @@ class MessagesMethods(KeyboardState):
                 raise bad("there is no photo in the request")
         if upload is not None and not upload.data:
             raise bad("file must be non-empty")
-        caption = self._format(
-            params.get("caption"),
-            params.get("parse_mode"),
-            params.get("caption_entities"),
-            limit=CAPTION_LIMIT,
-            too_long="message caption is too long",
-            allow_empty=True,
+        caption = self._format_caption(
+            params.get("caption"), params.get("parse_mode"), params.get("caption_entities")
         )
-        markup = p.reply_markup(params.get("reply_markup"), chat_id=chat_id)
-        self._check_not_blocked(chat_id)
-        message = self._new_bot_message(chat_id, photo=self._photo_sizes(photo, upload))
-        self._fill(message, caption, markup.inline if markup else None, "caption")
-        stored = self._store(message, str(params.get("caption") or ""))
-        self._apply_markup(message, markup)
-        return stored
+        markup = self._new_markup(params, chat_id)
+        message = self._new_message(chat_id, self.bot_user, photo=self._photo_sizes(photo, upload))
+        return self._post(message, caption, markup, "caption", str(params.get("caption") or ""))
 
     def _photo_sizes(self, source: Any, upload: UploadedFile | None) -> list[dict[str, Any]]:
         """The PhotoSize list Telegram returns for a new photo; keeps the bytes by file_id."""
@@ -280,25 +234,69 @@ class MessagesMethods(KeyboardState):
                 raise bad("can't parse InputMedia: media not found")
             if not upload.data:
                 raise bad("file must be non-empty")
-        caption = self._format(
-            media.get("caption"),
-            media.get("parse_mode"),
-            media.get("caption_entities"),
-            limit=CAPTION_LIMIT,
-            too_long="message caption is too long",
-            allow_empty=True,
+        caption = self._format_caption(
+            media.get("caption"), media.get("parse_mode"), media.get("caption_entities")
         )
-        markup = self._edit_markup(params)
-        key, current = self._stored_message(params)
-        self._check_editable(key)
+        markup, current = self._message_to_edit(params)
         if "photo" not in current:
             raise bad("there is no media in the message to edit")
+        photo = self._photo_sizes(source, upload)
+        raw = str(media.get("caption") or "")
+        return self._store_edit(current, caption, markup, "caption", raw, photo=photo)
+
+    # ------------------------------------------------------------------ shared by methods
+
+    def _new_markup(self, params: Params, chat_id: int) -> ReplyMarkup | None:
+        """A new message's reply_markup, validated; then the ApiError if the user blocked the
+        bot (a bad markup is reported first, as Telegram does)."""
+        markup = p.reply_markup(params.get("reply_markup"), chat_id=chat_id)
+        self._check_not_blocked(chat_id)
+        return markup
+
+    def _post(
+        self,
+        message: dict[str, Any],
+        formatted: FormattedText,
+        markup: ReplyMarkup | None,
+        field: str,
+        raw: str,
+    ) -> dict[str, Any]:
+        """Store a new bot message with its text or caption and keyboard; a reply keyboard,
+        a removal or a force-reply then acts on the chat."""
+        self._fill(message, formatted, markup.inline if markup else None, field)
+        stored = self._store(message, raw)
+        self._apply_markup(message, markup)
+        return stored
+
+    def _message_to_edit(self, params: Params) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """An edit's new reply_markup (an inline keyboard or none: "inline keyboard
+        expected" otherwise) and the bot's message it edits, which must be editable."""
+        chat = params.get("chat_id")
+        markup = p.reply_markup(
+            params.get("reply_markup"),
+            chat_id=chat if isinstance(chat, int) else 1,
+            inline_only=True,
+        )
+        key, current = self._stored_message(params)
+        self._check_editable(key)
+        return (markup.inline if markup is not None else None), current
+
+    def _store_edit(
+        self,
+        current: dict[str, Any],
+        formatted: FormattedText,
+        markup: dict[str, Any] | None,
+        field: str,
+        raw: str,
+        **content: Any,
+    ) -> dict[str, Any]:
+        """Store ``current`` edited: its text or caption (``field``), entities and keyboard
+        replaced, ``content`` (a new photo) set anew, an edit_date added."""
+        dropped = ("entities",) if field == "text" else ("caption", "caption_entities")
         message = {
-            k: v
-            for k, v in current.items()
-            if k not in ("caption", "caption_entities", "reply_markup", "photo")
+            k: v for k, v in current.items() if k not in (*dropped, "reply_markup", *content)
         }
-        message["photo"] = self._photo_sizes(source, upload)
+        message.update(content)
         message["edit_date"] = int(time.time())
-        self._fill(message, caption, markup, "caption")
-        return self._store(message, str(media.get("caption") or ""))
+        self._fill(message, formatted, markup, field)
+        return self._store(message, raw)

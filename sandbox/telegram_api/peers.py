@@ -9,7 +9,6 @@ groups and supergroups) so it never mixes with a user's chat with the bot."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sandbox.telegram_api.html import utf16_len
@@ -59,11 +58,5 @@ class PeerChats(State):
             raise ValueError(f"user {user_id} is not in the private chat {chat_id}")
         if not text.strip() or utf16_len(text) > MESSAGE_LIMIT:
             raise ValueError(f"a message holds 1-{MESSAGE_LIMIT} characters")
-        message: dict[str, Any] = {
-            "message_id": self._new_message_id(chat_id),
-            "from": dict(self.user(user_id)),
-            "chat": self.chat(chat_id),
-            "date": int(time.time()),
-            "text": text,
-        }
+        message = self._new_message(chat_id, self.user(user_id), text=text)
         return self._store(message, text)

@@ -267,24 +267,30 @@ class State:
         self._next_message_id[chat_id] = self._next_message_id.get(chat_id, 0) + 1
         return self._next_message_id[chat_id]
 
-    def _format(
-        self,
-        text: Any,
-        parse_mode: Any,
-        entities: Any,
-        *,
-        limit: int,
-        too_long: str,
-        allow_empty: bool,
+    def _format_text(
+        self, text: Any, parse_mode: Any, entities: Any, *, too_long: str = "message is too long"
     ) -> FormattedText:
-        """Visible text and entities for ``text``, or the ApiError Telegram would give."""
+        """A message text's visible text and entities (1-4096 characters), or the ApiError
+        Telegram would give (``too_long`` when it is longer)."""
         return p.format_text(
             text,
             parse_mode,
             entities,
-            limit=limit,
+            limit=p.MESSAGE_LIMIT,
             too_long=too_long,
-            allow_empty=allow_empty,
+            allow_empty=False,
+            strict_html=self.strict_html,
+        )
+
+    def _format_caption(self, caption: Any, parse_mode: Any, entities: Any) -> FormattedText:
+        """A caption's visible text and entities (0-1024 characters), or the ApiError."""
+        return p.format_text(
+            caption,
+            parse_mode,
+            entities,
+            limit=p.CAPTION_LIMIT,
+            too_long="message caption is too long",
+            allow_empty=True,
             strict_html=self.strict_html,
         )
 
@@ -299,11 +305,12 @@ class State:
             raise bad("message can't be edited")
         return key, message
 
-    def _new_bot_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
-        """A new message from the bot in ``chat_id``, as Telegram returns it."""
+    def _new_message(self, chat_id: int, sender: dict[str, Any], **content: Any) -> dict[str, Any]:
+        """A new message from ``sender`` (a user object, copied) in ``chat_id``, as Telegram
+        returns it: the next message_id of the chat, the chat, the date, then ``content``."""
         return {
             "message_id": self._new_message_id(chat_id),
-            "from": self.bot_user,
+            "from": dict(sender),
             "chat": self.chat(chat_id),
             "date": int(time.time()),
             **content,
