@@ -1,15 +1,22 @@
 """The write-behind loop shared by everything that batches writes in memory (view counts,
-users' last-seen): flush every ``interval`` seconds, and once more, retried, at shutdown."""
+share counts, users' last-seen): flush every ``interval`` seconds, and once more, retried, at
+shutdown. :class:`CountsFlusher` is that loop for plain counts per key."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from abc import ABC, abstractmethod
+from collections.abc import Hashable, Mapping
+from typing import Generic, TypeVar
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 log = structlog.get_logger(__name__)
+
+K = TypeVar("K", bound=Hashable)
 
 
 class PeriodicFlusher(ABC):
@@ -80,3 +87,58 @@ class PeriodicFlusher(ABC):
                     log.debug(f"{self.name}.flushed", count=written)
             if self._round is not None and not self._round.done():
                 self._round.set_result(None)
+
+
+class CountsFlusher(PeriodicFlusher, Generic[K]):
+    """Counts per key in memory (no I/O, no await to count), all written in one transaction
+    per :meth:`flush`. Subclasses say how to count (the key's shape) and :meth:`_write` a
+    batch (the repository's UPSERT)."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession] | None,
+        *,
+        interval: float,
+    ) -> None:
+        super().__init__(interval=interval)
+        self._sessionmaker = sessionmaker
+        self._pending: dict[K, int] = {}
+        self.flushed_total = 0
+        self.last_flush_ok = time.monotonic()
+
+    @abstractmethod
+    async def _write(self, session: AsyncSession, batch: Mapping[K, int]) -> None:
+        """Add ``batch`` to the table, inside the transaction :meth:`flush` opened."""
+
+    def _add(self, key: K) -> None:
+        self._pending[key] = self._pending.get(key, 0) + 1
+
+    @property
+    def pending(self) -> int:
+        return sum(self._pending.values())
+
+    @property
+    def flush_lag(self) -> float:
+        """Seconds the oldest unwritten count may have waited (0 when nothing is pending)."""
+        return time.monotonic() - self.last_flush_ok if self._pending else 0.0
+
+    async def flush(self) -> int:
+        """Write what has accumulated; return how much was written."""
+        if not self._pending:
+            self.last_flush_ok = time.monotonic()
+            return 0
+        if self._sessionmaker is None:
+            raise RuntimeError(f"{type(self).__name__} has no database to flush to")
+        # Swap before the first await: counts added during the write land in the new dict.
+        batch, self._pending = self._pending, {}
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                await self._write(session, batch)
+        except BaseException:
+            for key, count in batch.items():  # put back, added to what came in meanwhile
+                self._pending[key] = self._pending.get(key, 0) + count
+            raise
+        written = sum(batch.values())
+        self.flushed_total += written
+        self.last_flush_ok = time.monotonic()
+        return written

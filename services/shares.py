@@ -17,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -24,7 +25,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import counters
-from services.batching import PeriodicFlusher
+from services.batching import CountsFlusher
 from services.clock import Clock
 from services.zodiac import ZodiacSign
 
@@ -96,7 +97,7 @@ class Counter(StrEnum):
     REFERRED = "referred_user"  # a new user whose first /start came through a shared link
 
 
-class ShareCounter(PeriodicFlusher):
+class ShareCounter(CountsFlusher[counters.CounterKey]):
     """Per-day counts in memory, one UPSERT per flush (``VIEW_FLUSH_SECONDS``). Also the
     process's totals for /metrics: inline queries, answers, chosen results, deep-link starts."""
 
@@ -109,47 +110,28 @@ class ShareCounter(PeriodicFlusher):
         *,
         interval: float = 5.0,
     ) -> None:
-        super().__init__(interval=interval)
-        self._sessionmaker = sessionmaker
+        super().__init__(sessionmaker, interval=interval)
         self._clock = clock
-        self._pending: dict[counters.CounterKey, int] = {}
         self.totals: dict[str, int] = {}  # every counter and inline_query, inline_answer
         self._writing = asyncio.Lock()
-        self.flushed_total = 0
 
     def count(self, name: Counter) -> None:
-        key = (self._clock.today(), name.value)
-        self._pending[key] = self._pending.get(key, 0) + 1
+        self._add((self._clock.today(), name.value))
         self.seen(name.value)
 
     def seen(self, name: str) -> None:
         """A metric only (not stored): ``inline_query``, ``inline_answer``…"""
         self.totals[name] = self.totals.get(name, 0) + 1
 
-    @property
-    def pending(self) -> int:
-        return sum(self._pending.values())
-
     async def flush(self) -> int:
         """Write what has accumulated; return how much. One write at a time: a flush asked
         for while the loop's is under way returns once that one is committed too (/stats
         reads the table right after)."""
         async with self._writing:
-            if not self._pending:
-                return 0
-            if self._sessionmaker is None:
-                raise RuntimeError("ShareCounter has no database to flush to")
-            batch, self._pending = self._pending, {}  # swapped before the first await
-            try:
-                async with self._sessionmaker() as session, session.begin():
-                    await counters.add_counts(session, batch)
-            except BaseException:
-                for key, count in batch.items():
-                    self._pending[key] = self._pending.get(key, 0) + count
-                raise
-            written = sum(batch.values())
-            self.flushed_total += written
-            return written
+            return await super().flush()
+
+    async def _write(self, session: AsyncSession, batch: Mapping[counters.CounterKey, int]) -> None:
+        await counters.add_counts(session, batch)
 
 
 @dataclass(frozen=True, slots=True)

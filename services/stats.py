@@ -9,17 +9,17 @@ its counts back, so a database restart loses nothing either.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import repositories
-from services.batching import PeriodicFlusher
+from services.batching import CountsFlusher
 
 
-class ViewCounter(PeriodicFlusher):
+class ViewCounter(CountsFlusher[repositories.ViewKey]):
     name = "views"
 
     def __init__(
@@ -28,47 +28,17 @@ class ViewCounter(PeriodicFlusher):
         *,
         interval: float = 5.0,
     ) -> None:
-        super().__init__(interval=interval)
-        self._sessionmaker = sessionmaker
-        self._pending: dict[tuple[str, date, str], int] = {}  # (sign, day, language)
-        self.flushed_total = 0
+        super().__init__(sessionmaker, interval=interval)
         self.counted_by_sign: dict[str, int] = {}
-        self.last_flush_ok = time.monotonic()
 
     def count(self, sign: str, day: date, language: str) -> None:
-        key = (sign, day, language)
-        self._pending[key] = self._pending.get(key, 0) + 1
+        self._add((sign, day, language))
         self.counted_by_sign[sign] = self.counted_by_sign.get(sign, 0) + 1
 
-    @property
-    def flush_lag(self) -> float:
-        """Seconds the oldest unwritten view may have waited (0 when nothing is pending)."""
-        return time.monotonic() - self.last_flush_ok if self._pending else 0.0
-
-    @property
-    def pending(self) -> int:
-        return sum(self._pending.values())
-
-    async def flush(self) -> int:
-        """Write what has accumulated; return how many views were written."""
-        if not self._pending:
-            self.last_flush_ok = time.monotonic()
-            return 0
-        if self._sessionmaker is None:
-            raise RuntimeError("ViewCounter has no database to flush to")
-        # Swap before the first await: taps counted during the write land in the new dict.
-        batch, self._pending = self._pending, {}
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                await repositories.add_views(session, batch)
-        except BaseException:
-            for key, count in batch.items():
-                self._pending[key] = self._pending.get(key, 0) + count
-            raise
-        written = sum(batch.values())
-        self.flushed_total += written
-        self.last_flush_ok = time.monotonic()
-        return written
+    async def _write(
+        self, session: AsyncSession, batch: Mapping[repositories.ViewKey, int]
+    ) -> None:
+        await repositories.add_views(session, batch)
 
 
 @dataclass(frozen=True, slots=True)
