@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from benchmarks.common import (
+    StatementCounter,
     base_parser,
     fresh_database,
     latency_summary,
@@ -28,7 +29,6 @@ from benchmarks.common import (
     runs,
     write_json,
 )
-from benchmarks.service_hot_path import StatementCounter
 from bot.i18n import Translator, load_core
 from bot.routers.inline import inline_results
 from db.engine import create_engine, create_sessionmaker

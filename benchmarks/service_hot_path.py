@@ -19,10 +19,11 @@ import time
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks.common import (
+    StatementCounter,
     base_parser,
     fresh_database,
     latency_summary,
@@ -46,15 +47,6 @@ SIGNS = [s.value for s in ZodiacSign]
 LANGUAGES = ("ru", "en", "uk")  # taps in a mix of languages: the key is (sign, language)
 GOAL_P99_US = 50.0
 GOAL_STATEMENTS = 0.001
-
-
-class StatementCounter:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.count = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
-
-    def _on_execute(self, *_: Any) -> None:
-        self.count += 1
 
 
 class NaiveService:
