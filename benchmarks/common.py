@@ -14,10 +14,10 @@ import statistics
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import event
@@ -33,6 +33,9 @@ PG_URL = os.environ.get(
 )
 TOKEN = "123456:BENCH-token_abcdefghijklmnopqrstuvwxyz"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+NOISE_COLUMNS = ("figure", "min", "median", "max")
+
+T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- statistics
@@ -57,6 +60,20 @@ def latency_summary(values: Sequence[float], scale: float = 1.0) -> dict[str, fl
         "max": (ordered[-1] if ordered else float("nan")) * scale,
         "mean": (statistics.fmean(ordered) if ordered else float("nan")) * scale,
     }
+
+
+def latency_figures(
+    values: Sequence[float],
+    scale: float = 1.0,
+    *,
+    prefix: str = "",
+    suffix: str = "",
+    keys: Sequence[str] = ("p50", "p99"),
+) -> dict[str, float]:
+    """The ``keys`` of :func:`latency_summary`, named for a table: ``prefix + key + suffix``
+    (``suffix="_us"`` gives ``p50_us``), in the order of ``keys``."""
+    summary = latency_summary(values, scale)
+    return {f"{prefix}{key}{suffix}": summary[key] for key in keys}
 
 
 def noise(values: Sequence[float]) -> dict[str, float]:
@@ -99,6 +116,11 @@ def noise_rows(per_run: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[d
         if values:
             rows.append({"figure": key, **noise(values)})
     return rows
+
+
+def print_noise(title: str, per_run: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """The noise table: min/median/max over the runs of each figure in ``keys``."""
+    print_table(title, noise_rows(per_run, keys), NOISE_COLUMNS)
 
 
 def write_json(name: str, payload: dict[str, Any], out: str | None = None) -> Path:
@@ -233,3 +255,9 @@ class StatementCounter:
 
     def _on_execute(self, *_: Any) -> None:
         self.count += 1
+
+
+def on_fresh_database(kind: str, measure: Callable[[str], Coroutine[Any, Any, T]]) -> T:
+    """One run: ``measure(url)`` on an event loop of its own against :func:`fresh_database`."""
+    with fresh_database(kind) as url:
+        return asyncio.run(measure(url))
