@@ -24,7 +24,6 @@ from typing import Any
 
 from benchmarks.botapi import LeanBotAPI, now, spawn, stop, wait_polling
 from benchmarks.common import (
-    TOKEN,
     base_parser,
     latency_figures,
     machine,
@@ -33,10 +32,10 @@ from benchmarks.common import (
     print_table,
     quiet_logs,
     runs,
+    stand_in_settings,
     write_json,
 )
 from db.engine import create_sessionmaker
-from services.config import Settings
 from services.runtime import create_services
 from services.zodiac import ZodiacSign
 from tests.standins.openai_api import FakeOpenAI
@@ -85,14 +84,7 @@ async def through_the_bot(database_url: str, taps: int, latency: float) -> dict[
 async def in_the_service(database_url: str, taps: int, latency: float) -> dict[str, Any]:
     async with FakeOpenAI() as llm:
         llm.delay = latency
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            bot_token=TOKEN,
-            database_url=database_url,
-            openai_api_key="sk-bench",
-            openai_base_url=llm.base_url,
-        )
-        services = create_services(settings)
+        services = create_services(stand_in_settings(database_url, llm.base_url))
         try:
             done: list[float] = []
             started = time.perf_counter()

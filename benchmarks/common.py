@@ -17,12 +17,15 @@ import uuid
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from services.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -148,6 +151,21 @@ def quiet_logs() -> None:
     from bot.logs import configure_logging
 
     configure_logging("WARNING")
+
+
+def stand_in_settings(database_url: str, llm_base_url: str, **overrides: Any) -> Settings:
+    """The bot's settings for an in-process run: ``database_url``, the benchmark's token and
+    an OpenAI-compatible stand-in at ``llm_base_url``; no ``.env`` is read."""
+    from services.config import Settings
+
+    return Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        database_url=database_url,
+        openai_api_key="sk-bench",
+        openai_base_url=llm_base_url,
+        **overrides,
+    )
 
 
 # ---------------------------------------------------------------- the machine
