@@ -19,23 +19,23 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 from typing import Any
 
 from benchmarks.botapi import LeanBotAPI, now, spawn, stop, wait_polling
 from benchmarks.common import (
-    TOKEN,
     base_parser,
-    fresh_database,
-    latency_summary,
+    latency_figures,
     machine,
-    noise_rows,
+    on_fresh_database,
+    print_noise,
     print_table,
     quiet_logs,
     runs,
+    stand_in_settings,
     write_json,
 )
 from db.engine import create_sessionmaker
-from services.config import Settings
 from services.runtime import create_services
 from services.zodiac import ZodiacSign
 from tests.standins.openai_api import FakeOpenAI
@@ -67,15 +67,13 @@ async def through_the_bot(database_url: str, taps: int, latency: float) -> dict[
             answered = [t for t in queued if t.answered]
             first = min(t.handed for t in queued if t.handed) if answered else float("nan")
             last = max(t.answered for t in answered) if answered else float("nan")
-            lat = latency_summary([t.answered - t.handed for t in answered])
             return {
                 "taps": taps,
                 "answered": len(answered),
                 "llm_calls": len(llm.calls),
                 "preparing_shown": api.stats.preparing,
                 "last_answer_s": last - first,
-                "p50_s": lat["p50"],
-                "p99_s": lat["p99"],
+                **latency_figures([t.answered - t.handed for t in answered], suffix="_s"),
                 "startup_s": startup,
             }
         finally:
@@ -86,14 +84,7 @@ async def through_the_bot(database_url: str, taps: int, latency: float) -> dict[
 async def in_the_service(database_url: str, taps: int, latency: float) -> dict[str, Any]:
     async with FakeOpenAI() as llm:
         llm.delay = latency
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            bot_token=TOKEN,
-            database_url=database_url,
-            openai_api_key="sk-bench",
-            openai_base_url=llm.base_url,
-        )
-        services = create_services(settings)
+        services = create_services(stand_in_settings(database_url, llm.base_url))
         try:
             done: list[float] = []
             started = time.perf_counter()
@@ -116,7 +107,7 @@ async def in_the_service(database_url: str, taps: int, latency: float) -> dict[s
             "answered": sum(1 for t in texts if t),
             "llm_calls": len(llm.calls),
             "last_answer_s": max(done),
-            "p50_s": latency_summary(done)["p50"],
+            **latency_figures(done, suffix="_s", keys=("p50",)),
         }
 
 
@@ -138,8 +129,7 @@ def main() -> None:
     rows = []
     for i in range(runs(args)):
         for variant, fn in (("bot", through_the_bot), ("service", in_the_service)):
-            with fresh_database("postgresql") as url:
-                result = asyncio.run(fn(url, taps, latency))
+            result = on_fresh_database("postgresql", partial(fn, taps=taps, latency=latency))
             ok = result["llm_calls"] == 12 and result["answered"] == taps
             rows.append({"run": i + 1, "variant": variant, **result, "goal held": ok})
             payload["runs"].append({"variant": variant, **result})
@@ -148,10 +138,10 @@ def main() -> None:
     print_table(f"Cold stampede: {taps} taps, LLM latency {latency} s", rows, columns)
     for variant in ("bot", "service"):
         mine = [r for r in rows if r["variant"] == variant]
-        print_table(
+        print_noise(
             f"{variant}: noise over {len(mine)} run(s)",
-            noise_rows(mine, ["last_answer_s", "p50_s", "llm_calls"]),
-            ["figure", "min", "median", "max"],
+            mine,
+            ["last_answer_s", "p50_s", "llm_calls"],
         )
     payload["goals"] = {
         "llm_calls": 12,

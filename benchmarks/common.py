@@ -14,13 +14,18 @@ import statistics
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from services.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -31,6 +36,9 @@ PG_URL = os.environ.get(
 )
 TOKEN = "123456:BENCH-token_abcdefghijklmnopqrstuvwxyz"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+NOISE_COLUMNS = ("figure", "min", "median", "max")
+
+T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- statistics
@@ -55,6 +63,20 @@ def latency_summary(values: Sequence[float], scale: float = 1.0) -> dict[str, fl
         "max": (ordered[-1] if ordered else float("nan")) * scale,
         "mean": (statistics.fmean(ordered) if ordered else float("nan")) * scale,
     }
+
+
+def latency_figures(
+    values: Sequence[float],
+    scale: float = 1.0,
+    *,
+    prefix: str = "",
+    suffix: str = "",
+    keys: Sequence[str] = ("p50", "p99"),
+) -> dict[str, float]:
+    """The ``keys`` of :func:`latency_summary`, named for a table: ``prefix + key + suffix``
+    (``suffix="_us"`` gives ``p50_us``), in the order of ``keys``."""
+    summary = latency_summary(values, scale)
+    return {f"{prefix}{key}{suffix}": summary[key] for key in keys}
 
 
 def noise(values: Sequence[float]) -> dict[str, float]:
@@ -99,6 +121,11 @@ def noise_rows(per_run: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[d
     return rows
 
 
+def print_noise(title: str, per_run: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """The noise table: min/median/max over the runs of each figure in ``keys``."""
+    print_table(title, noise_rows(per_run, keys), NOISE_COLUMNS)
+
+
 def write_json(name: str, payload: dict[str, Any], out: str | None = None) -> Path:
     path = Path(out) if out else RESULTS / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +151,21 @@ def quiet_logs() -> None:
     from bot.logs import configure_logging
 
     configure_logging("WARNING")
+
+
+def stand_in_settings(database_url: str, llm_base_url: str, **overrides: Any) -> Settings:
+    """The bot's settings for an in-process run: ``database_url``, the benchmark's token and
+    an OpenAI-compatible stand-in at ``llm_base_url``; no ``.env`` is read."""
+    from services.config import Settings
+
+    return Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        database_url=database_url,
+        openai_api_key="sk-bench",
+        openai_base_url=llm_base_url,
+        **overrides,
+    )
 
 
 # ---------------------------------------------------------------- the machine
@@ -220,3 +262,20 @@ def fresh_database(kind: str) -> Iterator[str]:
         yield url
     finally:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+class StatementCounter:
+    """Counts the SQL statements ``engine`` sends from now on (``before_cursor_execute``)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.count = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
+
+    def _on_execute(self, *_: Any) -> None:
+        self.count += 1
+
+
+def on_fresh_database(kind: str, measure: Callable[[str], Coroutine[Any, Any, T]]) -> T:
+    """One run: ``measure(url)`` on an event loop of its own against :func:`fresh_database`."""
+    with fresh_database(kind) as url:
+        return asyncio.run(measure(url))

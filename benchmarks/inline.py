@@ -12,23 +12,23 @@ English, then the queries timed one by one (a different sender each, as in produ
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import time
+from functools import partial
 from typing import Any
 
 from benchmarks.common import (
+    StatementCounter,
     base_parser,
-    fresh_database,
-    latency_summary,
+    latency_figures,
     machine,
-    noise_rows,
+    on_fresh_database,
+    print_noise,
     print_table,
     quiet_logs,
     runs,
     write_json,
 )
-from benchmarks.service_hot_path import StatementCounter
 from bot.i18n import Translator, load_core
 from bot.routers.inline import inline_results
 from db.engine import create_engine, create_sessionmaker
@@ -71,9 +71,7 @@ async def one_run(url: str, queries: int) -> dict[str, Any]:
             results = inline_results(answer, strings, "zodiac_bot", sender, secret)
             timings.append(time.perf_counter() - started)
             assert len(results) == expected
-        summary = latency_summary(timings, 1e3)
-        figures[f"{label} p50 ms"] = summary["p50"]
-        figures[f"{label} p99 ms"] = summary["p99"]
+        figures.update(latency_figures(timings, 1e3, prefix=f"{label} ", suffix=" ms"))
     figures["SQL statements"] = statements.count
     await cache.close()
     await engine.dispose()
@@ -84,13 +82,11 @@ def main() -> None:
     args = base_parser(__doc__ or "").parse_args()
     quiet_logs()
     queries = 500 if args.smoke else 20_000
-    per_run = []
-    for _ in range(runs(args)):
-        with fresh_database("sqlite") as url:
-            per_run.append(asyncio.run(one_run(url, queries)))
+    measure = partial(one_run, queries=queries)
+    per_run = [on_fresh_database("sqlite", measure) for _ in range(runs(args))]
     columns = list(per_run[0])
     print_table(f"A warm inline query, in process ({queries:,} each)", per_run, columns)
-    print_table("Noise over runs", noise_rows(per_run, columns), ["figure", "min", "median", "max"])
+    print_noise("Noise over runs", per_run, columns)
     p99 = sorted(r["all twelve p99 ms"] for r in per_run)[len(per_run) // 2]
     goals = {
         "warm_twelve_p99_le_1ms": p99 <= GOAL_P99_MS,

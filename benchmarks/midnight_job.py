@@ -17,7 +17,6 @@ import time
 from typing import Any
 
 from benchmarks.common import (
-    TOKEN,
     base_parser,
     fresh_database,
     machine,
@@ -25,9 +24,9 @@ from benchmarks.common import (
     print_table,
     quiet_logs,
     runs,
+    stand_in_settings,
     write_json,
 )
-from services.config import Settings
 from services.horoscope_cache import Outcome, SignResult
 from services.runtime import create_services
 from services.scheduler import generate_daily_horoscopes
@@ -43,15 +42,7 @@ async def job(database_url: str, latency: float, failing: ZodiacSign | None) -> 
         llm.delay = latency
         if failing is not None:
             llm.default = lambda body: Reply(status=500) if sign_in_prompt(body) is failing else OK
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            bot_token=TOKEN,
-            database_url=database_url,
-            openai_api_key="sk-bench",
-            openai_base_url=llm.base_url,
-            language="en",
-        )
-        services = create_services(settings)
+        services = create_services(stand_in_settings(database_url, llm.base_url, language="en"))
         stored: dict[str, float] = {}
         started = time.perf_counter()
 

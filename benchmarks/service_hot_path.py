@@ -17,17 +17,19 @@ import asyncio
 import gc
 import time
 from datetime import date
+from functools import partial
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks.common import (
+    StatementCounter,
     base_parser,
-    fresh_database,
-    latency_summary,
+    latency_figures,
     machine,
-    noise_rows,
+    on_fresh_database,
+    print_noise,
     print_table,
     quiet_logs,
     runs,
@@ -46,15 +48,6 @@ SIGNS = [s.value for s in ZodiacSign]
 LANGUAGES = ("ru", "en", "uk")  # taps in a mix of languages: the key is (sign, language)
 GOAL_P99_US = 50.0
 GOAL_STATEMENTS = 0.001
-
-
-class StatementCounter:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.count = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
-
-    def _on_execute(self, *_: Any) -> None:
-        self.count += 1
 
 
 class NaiveService:
@@ -93,6 +86,19 @@ class NaiveService:
             return text
 
 
+def figures(
+    calls: int, latencies_ns: list[float], elapsed: float, statements: int
+) -> dict[str, Any]:
+    """One variant's row: latency in µs, throughput, SQL statements in all and per call."""
+    return {
+        "calls": calls,
+        **latency_figures(latencies_ns, 1e-3, suffix="_us", keys=("p50", "p99", "max")),
+        "calls_per_s": calls / elapsed,
+        "statements": statements,
+        "statements_per_call": statements / calls,
+    }
+
+
 async def measure(database_url: str, calls: int, naive_calls: int) -> dict[str, Any]:
     engine = create_engine(database_url)
     sessionmaker = create_sessionmaker(engine)
@@ -127,15 +133,8 @@ async def measure(database_url: str, calls: int, naive_calls: int) -> dict[str, 
             latencies[i] = timer() - t
     elapsed = time.perf_counter() - started
     await views.stop()  # the final flush belongs to these calls
-    summary = latency_summary(latencies, 1e-3)  # ns -> µs
     results["warm"] = {
-        "calls": calls,
-        "p50_us": summary["p50"],
-        "p99_us": summary["p99"],
-        "max_us": summary["max"],
-        "calls_per_s": calls / elapsed,
-        "statements": counter.count,
-        "statements_per_call": counter.count / calls,
+        **figures(calls, latencies, elapsed, counter.count),
         "views_written": views.flushed_total - 12,
     }
 
@@ -148,16 +147,7 @@ async def measure(database_url: str, calls: int, naive_calls: int) -> dict[str, 
         await naive.get_horoscope(SIGNS[i % 12], LANGUAGES[i % len(LANGUAGES)])
         latencies[i] = timer() - t
     elapsed = time.perf_counter() - started
-    summary = latency_summary(latencies, 1e-3)
-    results["naive"] = {
-        "calls": naive_calls,
-        "p50_us": summary["p50"],
-        "p99_us": summary["p99"],
-        "max_us": summary["max"],
-        "calls_per_s": naive_calls / elapsed,
-        "statements": counter.count,
-        "statements_per_call": counter.count / naive_calls,
-    }
+    results["naive"] = figures(naive_calls, latencies, elapsed, counter.count)
     await engine.dispose()
     return results
 
@@ -176,10 +166,10 @@ def main() -> None:
     payload: dict[str, Any] = {"benchmark": "service_hot_path", "machine": machine(), "db": {}}
     summary_rows = []
     for kind in kinds:
-        per_run = []
-        for _ in range(runs(args)):
-            with fresh_database(kind) as url:
-                per_run.append(asyncio.run(measure(url, calls, naive_calls)))
+        per_run = [
+            on_fresh_database(kind, partial(measure, calls=calls, naive_calls=naive_calls))
+            for _ in range(runs(args))
+        ]
         flat = [
             {
                 **{f"warm_{k}": v for k, v in r["warm"].items()},
@@ -190,11 +180,7 @@ def main() -> None:
         payload["db"][kind] = {"runs": per_run}
         keys = ["warm_p50_us", "warm_p99_us", "warm_statements_per_call", "warm_calls_per_s"]
         keys += ["naive_p50_us", "naive_p99_us", "naive_statements_per_call"]
-        print_table(
-            f"{kind}: noise over {len(per_run)} run(s)",
-            noise_rows(flat, keys),
-            ["figure", "min", "median", "max"],
-        )
+        print_noise(f"{kind}: noise over {len(per_run)} run(s)", flat, keys)
         for i, r in enumerate(per_run, 1):
             warm, slow = r["warm"], r["naive"]
             summary_rows.append(

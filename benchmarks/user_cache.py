@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from benchmarks.common import (
+    StatementCounter,
     base_parser,
     fresh_database,
     machine,
@@ -35,7 +36,6 @@ from benchmarks.common import (
     runs,
     write_json,
 )
-from benchmarks.service_hot_path import StatementCounter
 from db import repositories
 from db.engine import create_engine, create_sessionmaker
 from services.clock import Clock

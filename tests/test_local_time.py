@@ -94,31 +94,47 @@ def trigger_fires(trigger: BaseTrigger, start: datetime) -> Iterator[datetime]:
 
 
 def occurrences(zone: ZoneInfo, at: time, start: datetime) -> Iterator[datetime]:
+    """The rule's instants from ``start`` on; each is checked to be in UTC."""
     after = start - timedelta(microseconds=1)
     while True:
         after = next_local_occurrence(at, zone, after)
+        assert after.tzinfo is UTC
         yield after
+
+
+Fires = Callable[[datetime], Iterator[datetime]]
+Follower = Callable[[ZoneInfo, time], Fires]
+
+
+def rule(zone: ZoneInfo, at: time) -> Fires:
+    """services/local_time.py's answers, one after another."""
+    return functools.partial(occurrences, zone, at)
+
+
+def job(zone: ZoneInfo, at: time) -> Fires:
+    """The midnight job's trigger, asked as a running scheduler asks it."""
+    return functools.partial(trigger_fires, job_trigger(zone, at))
+
+
+# Every check below holds for the rule and for the job's trigger that must follow it.
+FOLLOWERS = [pytest.param(rule, id="rule"), pytest.param(job, id="job")]
 
 
 def take(count: int, items: Iterator[datetime]) -> list[datetime]:
     return [next(items) for _ in range(count)]
 
 
+@pytest.mark.parametrize("follower", FOLLOWERS)
 @pytest.mark.parametrize(("zone", "at", "start", "expected"), CASES)
-def test_the_rule_runs_a_missing_time_at_the_jump_and_a_repeated_one_once(
-    zone: ZoneInfo, at: time, start: datetime, expected: list[str]
+def test_a_missing_time_runs_at_the_jump_and_a_repeated_one_once(
+    follower: Follower,
+    zone: ZoneInfo,
+    at: time,
+    start: datetime,
+    expected: list[str],
 ) -> None:
-    got = take(len(expected), occurrences(zone, at, start))
+    got = take(len(expected), follower(zone, at)(start))
     assert [local(instant, zone) for instant in got] == expected
-    assert all(instant.tzinfo is UTC for instant in got)
-
-
-@pytest.mark.parametrize(("zone", "at", "start", "expected"), CASES)
-def test_the_jobs_trigger_fires_by_the_rule(
-    zone: ZoneInfo, at: time, start: datetime, expected: list[str]
-) -> None:
-    got = take(len(expected), trigger_fires(job_trigger(zone, at), start))
-    assert [local(fire, zone) for fire in got] == expected
 
 
 def test_a_scheduler_started_the_day_before_havanas_spring_change_runs_on_the_day() -> None:
@@ -173,9 +189,7 @@ def windows(key: str) -> tuple[tuple[date, date], ...]:
     return tuple(spans)
 
 
-def check_one_run_per_local_date(
-    zone: ZoneInfo, at: time, fires: Callable[[datetime], Iterator[datetime]]
-) -> None:
+def check_one_run_per_local_date(zone: ZoneInfo, at: time, fires: Fires) -> None:
     """Each local date gets exactly one run, none is skipped, and no run comes before the
     instant the requested wall time would have (its first occurrence, or the jump)."""
     for first_day, last_day in windows(zone.key):
@@ -204,16 +218,9 @@ def test_the_walk_covers_the_changes() -> None:
     assert len(windows("America/Havana")) == 3 and len(windows("Asia/Tokyo")) == 1
 
 
+@pytest.mark.parametrize("follower", FOLLOWERS)
 @pytest.mark.parametrize("at", TIMES, ids=str)
-def test_in_every_zone_the_rule_runs_once_each_local_date(at: time) -> None:
+def test_in_every_zone_each_local_date_gets_one_run(follower: Follower, at: time) -> None:
     for key in sorted(available_timezones()):
         zone = ZoneInfo(key)
-        check_one_run_per_local_date(zone, at, functools.partial(occurrences, zone, at))
-
-
-@pytest.mark.parametrize("at", TIMES, ids=str)
-def test_in_every_zone_the_job_runs_once_each_local_date(at: time) -> None:
-    for key in sorted(available_timezones()):
-        zone = ZoneInfo(key)
-        trigger = job_trigger(zone, at)
-        check_one_run_per_local_date(zone, at, functools.partial(trigger_fires, trigger))
+        check_one_run_per_local_date(zone, at, follower(zone, at))

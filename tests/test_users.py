@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from benchmarks.service_hot_path import StatementCounter
+from benchmarks.common import StatementCounter
 from db.models import ForgottenUser, User
 from services.clock import Clock
 from services.users import (

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from benchmarks.service_hot_path import StatementCounter
+from benchmarks.common import StatementCounter
 from bot.app import BotApp
 from bot.callbacks import (
     ForgetAction,
