@@ -105,6 +105,7 @@ class CountsFlusher(PeriodicFlusher, Generic[K]):
         self._pending: dict[K, int] = {}
         self.flushed_total = 0
         self.last_flush_ok = time.monotonic()
+        self._writing = asyncio.Lock()
 
     @abstractmethod
     async def _write(self, session: AsyncSession, batch: Mapping[K, int]) -> None:
@@ -123,7 +124,13 @@ class CountsFlusher(PeriodicFlusher, Generic[K]):
         return time.monotonic() - self.last_flush_ok if self._pending else 0.0
 
     async def flush(self) -> int:
-        """Write what has accumulated; return how much was written."""
+        """Write what has accumulated; return how much was written. One write at a time: a
+        flush asked for while the loop's is under way returns once that one is committed
+        too (/stats reads the table right after)."""
+        async with self._writing:
+            return await self._flush()
+
+    async def _flush(self) -> int:
         if not self._pending:
             self.last_flush_ok = time.monotonic()
             return 0

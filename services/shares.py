@@ -123,13 +123,6 @@ class ShareCounter(CountsFlusher[counters.CounterKey]):
         """A metric only (not stored): ``inline_query``, ``inline_answer``…"""
         self.totals[name] = self.totals.get(name, 0) + 1
 
-    async def flush(self) -> int:
-        """Write what has accumulated; return how much. One write at a time: a flush asked
-        for while the loop's is under way returns once that one is committed too (/stats
-        reads the table right after)."""
-        async with self._writing:
-            return await super().flush()
-
     async def _write(self, session: AsyncSession, batch: Mapping[counters.CounterKey, int]) -> None:
         await counters.add_counts(session, batch)
 

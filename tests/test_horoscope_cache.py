@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import repositories
@@ -346,6 +346,43 @@ async def test_failed_flush_keeps_the_counts(
     assert await views(sessionmaker) == {("leo", today): 2}
     await dead.dispose()
     await services.close()
+
+
+@pytest.mark.date_sensitive
+async def test_a_flush_waits_for_the_write_under_way(
+    database_url: str,
+    make_settings: Callable[..., Settings],
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """/stats flushes, then reads the table: a flush asked for while another write is under
+    way (the loop's) returns only once that one is committed, not at once because nothing
+    new is pending."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("holds a table lock from a second connection: PostgreSQL only")
+    services = create_services(make_settings(), clock=fixed_clock())
+    cache = services.cache
+    today = cache.today()
+    cache.views.count("leo", today, "en")
+    async with sessionmaker() as blocker, blocker.begin():
+        await blocker.execute(text("LOCK TABLE horoscope_views IN EXCLUSIVE MODE"))
+        first = asyncio.create_task(cache.views.flush())  # swaps the count, then waits
+        while not await _waiting_on_a_lock(sessionmaker):
+            await asyncio.sleep(0)
+        second = asyncio.create_task(cache.views.flush())  # nothing new pending
+        await asyncio.sleep(0)  # one turn of the loop: enough to return, were it not waiting
+        assert not second.done()
+    assert await second == 0
+    assert first.done() and first.result() == 1
+    assert await views(sessionmaker) == {("leo", today): 1}
+    await services.close()
+
+
+async def _waiting_on_a_lock(sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
+    async with sessionmaker() as session:
+        result = await session.execute(
+            text("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'relation'")
+        )
+        return bool(result.scalar_one())
 
 
 @pytest.mark.date_sensitive
