@@ -1,8 +1,9 @@
 """The daily push as a user sees it, through the production bot (polling, real HTTP to the
 Bot API stand-in) on both databases: /subscribe and "🔔 Every morning" in three steps (a
 typed time, a typed city with several matches, a shared location), the confirmation, forged
-buttons, the subscription's own sign, /settings' pause / resume / unsubscribe, /stop, and
-/forget taking it all away.
+buttons, the subscription's own sign, /settings' pause / resume / unsubscribe, its time
+changed (a button, typed) and « Back from its zone step, /stop, and /forget taking it all
+away.
 
 The clock: 12:00 on 15 June 2026 in Moscow (09:00 UTC): 04:00 in Chicago, 14:00 in
 Yekaterinburg, so "today" and "tomorrow" differ by the subscriber's zone."""
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import BotApp
 from bot.callbacks import (
     OpenSettings,
     PushAction,
@@ -58,6 +60,13 @@ async def next_sent(tg: FakeTelegram, before: int) -> ApiCall:
 
 def sends(tg: FakeTelegram) -> int:
     return sum(1 for c in tg.calls if sent("sendMessage")(c))
+
+
+async def start_subscribed(start_bot: StartBot) -> BotApp:
+    """The bot at noon in Moscow, the user subscribed to Leo at 07:00 Moscow time."""
+    app = await start_moscow(start_bot)
+    await app.services.subscriptions.subscribe(USER, "leo", time(7, 0), "Europe/Moscow")
+    return app
 
 
 def city_buttons(tg: FakeTelegram, message: int) -> list[str]:
@@ -213,9 +222,7 @@ async def test_the_subscriptions_sign_is_its_own_and_settings_pause_resume_stop(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     tg = fake_telegram
-    app = await start_moscow(start_bot)
-    subscriptions = app.services.subscriptions
-    await subscriptions.subscribe(USER, "leo", time(7, 0), "Europe/Moscow")
+    subscriptions = (await start_subscribed(start_bot)).services.subscriptions
     menu = message_id(await say(tg, "/start", language_code="en"))
     await tap_and_wait(tg, menu, SignCallback(sign=ZodiacSign.VIRGO).pack())  # a partner's
     row = await subscription(sessionmaker)
@@ -257,6 +264,50 @@ async def test_the_subscriptions_sign_is_its_own_and_settings_pause_resume_stop(
     assert row is not None and (row.state, row.stop_reason) == ("stopped", "user")
     again = await say(tg, "/stop")
     assert "You have no morning horoscope" in again.params["text"]
+
+
+async def test_settings_change_the_time_by_a_button_or_typed_and_back_from_the_zone(
+    start_bot: StartBot,
+    fake_telegram: FakeTelegram,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    tg = fake_telegram
+    await start_subscribed(start_bot)
+    settings = await say(tg, "/settings", language_code="en")
+    board = message_id(settings)
+
+    # A button: the time saved, /settings shown again in the same message.
+    step = await tap_and_wait(tg, board, PushSettings(action=PushAction.TIME).pack())
+    assert "step" not in step.params["text"] and "06:00" in labels(step)
+    nine = PushTime(mode=PushMode.TIME, sign=ZodiacSign.LEO, at="0900").pack()
+    saved = await tap_and_wait(tg, board, nine)
+    assert saved.method == "editMessageText"
+    assert "🔔 Every morning: ♌ Leo at 09:00 (Europe/Moscow)" in saved.params["text"]
+    answers = [c for c in tg.calls if c.method == "answerCallbackQuery"]
+    assert answers[-1].params["text"] == "✅ Saved"
+
+    # Typed: /settings comes back as a new message, the step's message loses its buttons.
+    await tap_and_wait(tg, board, PushSettings(action=PushAction.TIME).pack())
+    typing = await tap_and_wait(tg, board, PushTime(mode=PushMode.TIME, sign=ZodiacSign.LEO).pack())
+    assert "07:30" in typing.params["text"]
+    assert await conversations(sessionmaker) == 1
+    typed = await say(tg, "10:15")
+    assert "🔔 Every morning: ♌ Leo at 10:15 (Europe/Moscow)" in typed.params["text"]
+    assert "🕖 Time" in labels(typed)
+    assert buttons(tg, board) == []
+    assert await conversations(sessionmaker) == 0
+    row = await subscription(sessionmaker)
+    assert row is not None and row.push_time == time(10, 15)
+
+    # « Back from the zone step: /settings again, the step forgotten.
+    board = message_id(typed)
+    zone_step = await tap_and_wait(tg, board, PushSettings(action=PushAction.ZONE).pack())
+    assert "New York · UTC−4" in labels(zone_step)
+    assert await conversations(sessionmaker) == 1
+    assert labels(zone_step)[-1] == "« Back"
+    again = await tap_and_wait(tg, board, buttons(tg, board)[-1])
+    assert "🔔 Every morning: ♌ Leo at 10:15 (Europe/Moscow)" in again.params["text"]
+    assert await conversations(sessionmaker) == 0
 
 
 async def test_forget_deletes_the_subscription_and_an_open_step(

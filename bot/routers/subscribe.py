@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import html
 import re
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -28,7 +29,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram_i18n import I18nContext
 
 from bot.alerts import sign_label
@@ -136,6 +137,18 @@ def _heading(mode: PushMode) -> str:
     return "new" if mode is PushMode.NEW else "change"
 
 
+async def _show(
+    target: CallbackQuery | Message, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Answer where the user is: a tapped button's message is edited in place (a new message
+    when it can't be); a command or a typed answer (a time, a city, a location) gets a new
+    message."""
+    if isinstance(target, CallbackQuery):
+        await show(target, text, markup)
+    else:
+        await target.answer(text, reply_markup=markup)
+
+
 async def show_sign_step(
     target: CallbackQuery | Message,
     i18n: I18nContext,
@@ -143,11 +156,7 @@ async def show_sign_step(
     selected: ZodiacSign | None,
 ) -> None:
     text = i18n.get("push-step-sign", mode=_heading(mode))
-    markup = push_sign_keyboard(i18n, mode, selected)
-    if isinstance(target, CallbackQuery):
-        await show(target, text, markup)
-    else:
-        await target.answer(text, reply_markup=markup)
+    await _show(target, text, push_sign_keyboard(i18n, mode, selected))
 
 
 async def show_time_step(
@@ -158,8 +167,7 @@ async def show_time_step(
 
 
 async def show_zone_step(
-    query: CallbackQuery | None,
-    message: Message | None,
+    target: CallbackQuery | Message,
     state: FSMContext,
     i18n: I18nContext,
     services: Services,
@@ -174,18 +182,18 @@ async def show_zone_step(
         "push-step-zone", sign=_sign_text(sign, i18n), time=hhmm(at), mode=_heading(mode)
     )
     # The state first: the user's next message may be handled as soon as the step is shown.
-    shown = query.message if query is not None and isinstance(query.message, Message) else None
+    # After a typed answer the new message's id is not kept: writing it after the send could
+    # race the user's next tap, which may already have ended the conversation.
+    shown = _tapped(target) if isinstance(target, CallbackQuery) else None
     await state.set_state(PushFlow.zone)
     await state.set_data(_flow_data(mode, sign, at, shown))
     warm_city_index(services)
-    markup = push_zone_keyboard(i18n, mode, sign, at, now)
-    if query is not None:
-        await show(query, text, markup)
-    else:
-        assert message is not None
-        # Its id is not kept: writing it after the send could race the user's next tap,
-        # which may already have ended the conversation.
-        await message.answer(text, reply_markup=markup)
+    await _show(target, text, push_zone_keyboard(i18n, mode, sign, at, now))
+
+
+def _tapped(query: CallbackQuery) -> Message | None:
+    """The message whose button was tapped (None when Telegram no longer has it)."""
+    return query.message if isinstance(query.message, Message) else None
 
 
 def _flow_data(
@@ -219,6 +227,32 @@ def warm_city_index(services: Services) -> None:
 
 
 # -- the flow ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """An answer to a step — a tapped button, or a typed time, city or location — and what
+    its handler was given: the flow goes on where the answer came from (:func:`_show`)."""
+
+    event: CallbackQuery | Message
+    i18n: I18nContext
+    state: FSMContext
+    services: Services
+    user_state: UserState | None
+
+    @property
+    def query(self) -> CallbackQuery | None:
+        return self.event if isinstance(self.event, CallbackQuery) else None
+
+    @property
+    def message(self) -> Message | None:
+        return self.event if isinstance(self.event, Message) else None
+
+    @property
+    def user_id(self) -> int:
+        user = self.event.from_user
+        assert user is not None  # a private chat's update has its user
+        return user.id
 
 
 async def subscribe_command(
@@ -269,9 +303,8 @@ async def time_chosen(
     if not callback_data.at:  # "another time": typed
         await answer_callback(query)
         back = PushBack(mode=mode, to=PushStep.TIME, sign=sign)
-        shown = query.message if isinstance(query.message, Message) else None
         await state.set_state(PushFlow.time)  # first: the answer may come at once
-        await state.set_data(_flow_data(mode, sign, "", shown))
+        await state.set_data(_flow_data(mode, sign, "", _tapped(query)))
         await show(query, i18n.get("push-type-time"), push_back_keyboard(i18n, back))
         return
     at = parse_time(hhmm(callback_data.at)) if len(callback_data.at) == 4 else None
@@ -279,33 +312,21 @@ async def time_chosen(
         await answer_callback(query, i18n.get("stale-button"))
         await show_time_step(query, i18n, mode, sign)
         return
-    await _time_known(query, None, i18n, state, services, user_state, mode, sign, at)
+    await _time_known(_Turn(query, i18n, state, services, user_state), mode, sign, at)
 
 
-async def _time_known(
-    query: CallbackQuery | None,
-    message: Message | None,
-    i18n: I18nContext,
-    state: FSMContext,
-    services: Services,
-    user_state: UserState | None,
-    mode: PushMode,
-    sign: ZodiacSign | None,
-    at: str,
-) -> None:
+async def _time_known(turn: _Turn, mode: PushMode, sign: ZodiacSign | None, at: str) -> None:
+    """Step 2 answered: step 3 in the whole flow; from /settings, the time changed."""
     if mode is PushMode.NEW:
-        if query is not None:
-            await answer_callback(query)
-        await show_zone_step(query, message, state, i18n, services, mode, sign, at)
+        if turn.query is not None:
+            await answer_callback(turn.query)
+        await show_zone_step(turn.event, turn.state, turn.i18n, turn.services, mode, sign, at)
         return
-    await state.clear()
-    user_id = (query or message).from_user.id  # type: ignore[union-attr]
-    changed = await services.subscriptions.change(user_id, at=_as_time(at))
-    if query is not None:
-        await _back_to_settings(query, i18n, services, user_state, changed, "push-saved")
-    elif message is not None:
-        text, markup = await settings_view(i18n, user_state, services, user_id)
-        await message.answer(text, reply_markup=markup)
+    await turn.state.clear()
+    changed = await turn.services.subscriptions.change(turn.user_id, at=_as_time(at))
+    await _back_to_settings(
+        turn.event, turn.i18n, turn.services, turn.user_state, changed, "push-saved"
+    )
 
 
 def _as_time(at: str) -> time:
@@ -327,7 +348,7 @@ async def typed_time(
         await message.answer(text)
         return
     await _drop_buttons(message, message_id)
-    await _time_known(None, message, i18n, state, services, user_state, mode, sign, at)
+    await _time_known(_Turn(message, i18n, state, services, user_state), mode, sign, at)
 
 
 async def zone_chosen(
@@ -345,8 +366,7 @@ async def zone_chosen(
         # (step 3's) stays: the location, or a typed city, answers it.
         if await state.get_state() != PushFlow.zone.state:
             await state.set_state(PushFlow.zone)
-            shown = query.message if isinstance(query.message, Message) else None
-            await state.set_data(_flow_data(mode, sign, at, shown))
+            await state.set_data(_flow_data(mode, sign, at, _tapped(query)))
         await state.update_data(keyboard=True)
         await query.bot.send_message(  # type: ignore[union-attr]
             query.from_user.id,
@@ -357,11 +377,11 @@ async def zone_chosen(
     zone = await resolve_zone_id(callback_data.zone)
     if zone is None or sign is None or not at:
         await answer_callback(query, i18n.get("push-zone-unknown"))
-        await show_zone_step(query, None, state, i18n, services, mode, sign, at)
+        await show_zone_step(query, state, i18n, services, mode, sign, at)
         return
     await answer_callback(query)
     data = await state.get_data()
-    await _finish(query, None, i18n, state, services, user_state, mode, sign, at, zone, data)
+    await _finish(_Turn(query, i18n, state, services, user_state), mode, sign, at, zone, data)
 
 
 async def resolve_zone_id(zone_id: str) -> str | None:
@@ -398,9 +418,8 @@ async def typed_city(
     winner = places.clear_winner(cities)
     await _drop_buttons(message, message_id)
     if winner is not None:
-        await _finish(
-            None, message, i18n, state, services, user_state, mode, sign, at, winner.timezone, data
-        )
+        turn = _Turn(message, i18n, state, services, user_state)
+        await _finish(turn, mode, sign, at, winner.timezone, data)
         return
     await state.update_data(message_id=None)  # before the send: a tap may follow at once
     await message.answer(
@@ -426,16 +445,11 @@ async def shared_location(
         await message.answer(i18n.get("push-location-failed"))
         return
     await _drop_buttons(message, message_id)
-    await _finish(None, message, i18n, state, services, user_state, mode, sign, at, zone, data)
+    await _finish(_Turn(message, i18n, state, services, user_state), mode, sign, at, zone, data)
 
 
 async def _finish(
-    query: CallbackQuery | None,
-    message: Message | None,
-    i18n: I18nContext,
-    state: FSMContext,
-    services: Services,
-    user_state: UserState | None,
+    turn: _Turn,
     mode: PushMode,
     sign: ZodiacSign | None,
     at: str,
@@ -444,13 +458,12 @@ async def _finish(
 ) -> None:
     """The zone is known: subscribe (or change the zone), then the one confirmation. A reply
     keyboard asked for a location is taken away with it (a new message: an edit cannot)."""
-    user_id = (query or message).from_user.id  # type: ignore[union-attr]
-    await state.clear()
+    query, message, i18n, services = turn.query, turn.message, turn.i18n, turn.services
+    user_id = turn.user_id
+    await turn.state.clear()
     if mode is PushMode.NEW:
         if sign is None or not at:  # a step whose data is gone: start again
-            restart = query if query is not None else message
-            assert restart is not None
-            await show_sign_step(restart, i18n, PushMode.NEW, user_sign(user_state))
+            await show_sign_step(turn.event, i18n, PushMode.NEW, user_sign(turn.user_state))
             return
         subscription: Subscription | None = await services.subscriptions.subscribe(
             user_id, sign.value, _as_time(at), zone
@@ -466,7 +479,7 @@ async def _finish(
     if query is not None and not data.get("keyboard"):
         await show(query, text, push_done_keyboard(i18n))
         return
-    bot = (query or message).bot  # type: ignore[union-attr]
+    bot = turn.event.bot
     assert bot is not None
     if data.get("keyboard") or (message is not None and message.location is not None):
         # Away with the "send my location" keyboard; then the confirmation with its buttons.
@@ -502,7 +515,7 @@ async def go_back(
         await show_time_step(query, i18n, mode, callback_data.sign)
     else:
         await show_zone_step(
-            query, None, state, i18n, services, mode, callback_data.sign, callback_data.at
+            query, state, i18n, services, mode, callback_data.sign, callback_data.at
         )
 
 
@@ -510,7 +523,7 @@ async def go_back(
 
 
 async def _back_to_settings(
-    query: CallbackQuery,
+    target: CallbackQuery | Message,
     i18n: I18nContext,
     services: Services,
     user_state: UserState | None,
@@ -518,11 +531,17 @@ async def _back_to_settings(
     notice: str,
     **notice_args: Any,
 ) -> None:
-    await answer_callback(
-        query, i18n.get(notice, **notice_args) if subscription else i18n.get("push-not-subscribed")
-    )
-    text, markup = await settings_view(i18n, user_state, services, query.from_user.id)
-    await show(query, text, markup)
+    """/settings after a change; a tapped button's notice says how it went (``notice``, or
+    that there was no subscription to change)."""
+    if isinstance(target, CallbackQuery):
+        await answer_callback(
+            target,
+            i18n.get(notice, **notice_args) if subscription else i18n.get("push-not-subscribed"),
+        )
+    user = target.from_user
+    assert user is not None
+    text, markup = await settings_view(i18n, user_state, services, user.id)
+    await _show(target, text, markup)
 
 
 async def settings_action(
@@ -550,7 +569,7 @@ async def settings_action(
         await answer_callback(query)
         at = current.push_time.strftime("%H%M")
         sign = ZodiacSign(current.sign)
-        await show_zone_step(query, None, state, i18n, services, PushMode.ZONE, sign, at)
+        await show_zone_step(query, state, i18n, services, PushMode.ZONE, sign, at)
     elif action is PushAction.PAUSE:
         await answer_callback(query)
         await show(query, i18n.get("push-pause-ask"), pause_keyboard(i18n))
