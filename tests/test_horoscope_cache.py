@@ -367,7 +367,7 @@ async def test_a_flush_waits_for_the_write_under_way(
         await blocker.execute(text("LOCK TABLE horoscope_views IN EXCLUSIVE MODE"))
         first = asyncio.create_task(cache.views.flush())  # swaps the count, then waits
         while not await _waiting_on_a_lock(sessionmaker):
-            await asyncio.sleep(0)
+            pass  # each look is a round trip: the flush gets its turns meanwhile
         second = asyncio.create_task(cache.views.flush())  # nothing new pending
         await asyncio.sleep(0)  # one turn of the loop: enough to return, were it not waiting
         assert not second.done()
