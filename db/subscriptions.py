@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Subscription
+from db.models import PushDelivery, Subscription
 from db.repositories import CHUNK, _chunks, _insert
 
 
@@ -97,6 +97,17 @@ async def make_due_now(session: AsyncSession, user_id: int, due: datetime, now: 
         .values(next_due=due, updated_at=now)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def has_delivery(session: AsyncSession, user_id: int, local_date: date) -> bool:
+    """Whether (user, local date) has a delivery record (sent, given up, blocked, or being
+    sent): that date's push never goes out again."""
+    result = await session.execute(
+        select(PushDelivery.id).where(
+            PushDelivery.user_id == user_id, PushDelivery.local_date == local_date
+        )
+    )
+    return result.first() is not None
 
 
 # -- the operator's CSV (``horoscope-bot users import|export``) ------------------------------

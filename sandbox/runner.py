@@ -27,7 +27,7 @@ from sandbox.telegram_api import FakeTelegram, RateLimit
 from sandbox.web import ChatWeb, DueNowAnswer, SandboxUser
 from services.clock import Clock
 from services.config import BotMode, Settings
-from services.subscriptions import Subscription, SubscriptionService
+from services.subscriptions import DueNow, SubscriptionService
 
 log = structlog.get_logger("sandbox")
 
@@ -53,8 +53,9 @@ def sandbox_users(admin_ids: frozenset[int]) -> list[SandboxUser]:
     return [*regular, SandboxUser(id=admin, first_name="Admin", username="admin", is_admin=True)]
 
 
-def due_now_answer(subscription: Subscription | None) -> DueNowAnswer:
+def due_now_answer(outcome: DueNow) -> DueNowAnswer:
     """What the "make my next delivery due now" control tells the user."""
+    subscription = outcome.subscription
     if subscription is None:
         return DueNowAnswer("no_subscription", "No subscription yet: send /subscribe first.")
     if subscription.state == "stopped":
@@ -63,6 +64,14 @@ def due_now_answer(subscription: Subscription | None) -> DueNowAnswer:
         )
     if subscription.state == "paused":
         return DueNowAnswer("paused", "Your subscription is paused: resume it in /settings first.")
+    if outcome.already_delivered and outcome.day is not None:
+        following = subscription.next_local()
+        when = f" Next: {following:%B %-d} at {following:%H:%M}." if following else ""
+        return DueNowAnswer(
+            "already_delivered",
+            f"The push for {outcome.day:%B %-d}, your local date, went out already:"
+            f" one a day, never twice.{when}",
+        )
     due = subscription.next_due.isoformat() if subscription.next_due is not None else None
     return DueNowAnswer(
         "done", "Your next delivery is due now: it arrives in this chat in a moment.", due

@@ -98,7 +98,8 @@ class SandboxUser:
 @dataclass(frozen=True)
 class DueNowAnswer:
     """What the "make my next delivery due now" control answers: ``done`` (the push is due
-    now), or why not (``no_subscription``, ``paused``, ``stopped``), for the user to read."""
+    now), or why not (``no_subscription``, ``paused``, ``stopped``, ``already_delivered``: that
+    local date's push has gone out), for the user to read."""
 
     status: str
     message: str

@@ -70,6 +70,17 @@ class Subscription:
         return self.next_due.astimezone(self.zone) if self.next_due is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class DueNow:
+    """What the sandbox's "due now" control did: the subscription as it is afterwards (None:
+    there is none), the local date it made due, and whether that date had been delivered
+    already (then nothing changed: one push per local date)."""
+
+    subscription: Subscription | None
+    day: date | None = None
+    already_delivered: bool = False
+
+
 def _view(row: SubscriptionRow) -> Subscription:
     return Subscription(
         row.user_id,
@@ -187,25 +198,28 @@ class SubscriptionService:
         log.info("push.stopped", reason=reason)
         return True
 
-    async def make_due_now(self, user_id: int) -> Subscription | None:
+    async def make_due_now(self, user_id: int) -> DueNow:
         """The sandbox's control (never the bot's): an active subscription is due at once, for
         the latest local date whose time has come (today's, or yesterday's before today's
         time): the instant the sender's plan recomputes from the zone's rules, so it delivers
-        that date now (once: a date already delivered is not sent again). Returns the
-        subscription as it is afterwards (None: there is none; paused or stopped: unchanged)."""
+        that date now. A date already delivered is not sent again: then nothing changes, and
+        the answer says so. Paused or stopped: unchanged."""
         now = self._clock.utc_now()
         current = await self.get(user_id)
         if current is None or not current.active:
-            return current
+            return DueNow(current)
         zone = current.zone
-        today = now.astimezone(zone).date()
-        due = local_due(today, current.push_time, zone)
+        day = now.astimezone(zone).date()
+        due = local_due(day, current.push_time, zone)
         if due > now:
-            due = local_due(today - timedelta(days=1), current.push_time, zone)
+            day -= timedelta(days=1)
+            due = local_due(day, current.push_time, zone)
         async with self._sessionmaker() as session, session.begin():
+            if await repo.has_delivery(session, user_id, day):
+                return DueNow(current, day, already_delivered=True)
             await repo.make_due_now(session, user_id, due, now)
             row = await repo.get_subscription(session, user_id)
-        return _view(row) if row is not None else None
+        return DueNow(_view(row) if row is not None else None, day)
 
     async def _write(self, current: Subscription, **values: object) -> Subscription:
         merged = {

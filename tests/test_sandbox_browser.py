@@ -579,6 +579,12 @@ async def test_subscribe_push_arrives_stop_in_chromium(page: Any, sandbox: Sandb
     await expect(node.locator(".text")).to_contain_text("♌ Leo ·")
     await expect(node.locator(".inline-button")).to_have_text(["« All signs", "⚙️ Settings"])
     await screenshot(page, "sandbox-subscribe-6-push.png")
+    await engine.settle()  # recorded, next_due moved on to tomorrow
+    await page.locator("#due-now").click()  # again: that date has had its push
+    await expect(page.locator("#due-now-answer")).to_contain_text(
+        "your local date, went out already: one a day, never twice. Next:"
+    )
+    await screenshot(page, "sandbox-subscribe-6b-due-now-again.png")
 
     await send(page, "/stop")
     await expect(incoming.last.locator(".text")).to_have_text(

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.models import PushDelivery, Subscription
 from sandbox.config import (
     SANDBOX_ADMIN_ID,
     SANDBOX_TOKEN,
@@ -452,6 +454,31 @@ async def test_make_my_next_delivery_due_now(
                 "Asia/Yekaterinburg",
                 "active",
             )
+
+            # That date delivered (as the sender records it): pressing again changes nothing
+            # and says so — one push per local date, the sandbox included.
+            day = due.astimezone(zone).date()
+            async with sessionmaker() as session, session.begin():
+                session.add(
+                    PushDelivery(
+                        user_id=1001, local_date=day, status="sent", due_at=due, finished_at=due
+                    )
+                )
+                await session.execute(
+                    update(Subscription)
+                    .where(Subscription.user_id == 1001)
+                    .values(next_due=local_due(day + timedelta(days=1), time(7, 30), zone))
+                )
+            moved_on = await subscriptions.get(1001)
+            status, answer = await due_now(1001)
+            assert (status, answer["status"], answer["next_due"]) == (
+                200,
+                "already_delivered",
+                None,
+            )
+            assert f"{day:%B %-d}, your local date, went out already" in answer["message"]
+            assert "07:30" in answer["message"]
+            assert await subscriptions.get(1001) == moved_on
 
             # Paused or stopped: left alone, and the answer says why.
             await subscriptions.subscribe(1002, "aries", time(8, 0), "Europe/Kyiv")
