@@ -29,7 +29,6 @@ from importlib import resources
 from typing import Any
 
 import structlog
-import tzfpy
 from babel import Locale
 from babel.dates import get_timezone_location
 
@@ -65,6 +64,10 @@ def zone_at(latitude: float, longitude: float) -> str | None:
     (out of range). The open sea has zones too (``Etc/GMT+5``)."""
     if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
         return None
+    # Imported here: a shared location is a rare step, and the extension's module is ~0.6 MB
+    # of every process's RSS from import (its boundaries, ~33 MB, load on the first call).
+    import tzfpy
+
     zone = tzfpy.get_tz(longitude, latitude)  # tzfpy takes (lng, lat)
     return zone or None
 
