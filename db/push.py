@@ -147,32 +147,9 @@ async def claim_due(
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     result = await session.execute(claim_statement(now, holder, until, limit))
-    rows = [
-        ClaimedRow(
-            user_id,
-            sign,
-            push_time,
-            timezone,
-            state,
-            paused_until,
-            next_due or now,  # never NULL: claimed because next_due <= now
-            failing_since,
-            language,
-            detected,
-        )
-        for (
-            user_id,
-            sign,
-            push_time,
-            timezone,
-            state,
-            paused_until,
-            next_due,
-            failing_since,
-            language,
-            detected,
-        ) in result
-    ]
+    # The RETURNING's columns are ClaimedRow's fields, in order; next_due is never NULL
+    # (claimed because next_due <= now).
+    rows = [ClaimedRow(*row) for row in result]
     rows.sort(key=lambda row: row.next_due)
     return rows
 
