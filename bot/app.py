@@ -297,8 +297,10 @@ class BotApp:
         self.bot = create_bot(settings)
         # A 403 for a user's chat marks them blocked (bot/blocked.py).
         self.bot.session.middleware(BlockedUsersMiddleware(self.services.users))
-        # Replies take Telegram's budget first; the push sender gets what they leave.
-        self.bot.session.middleware(BudgetMiddleware(self.services.pacer))
+        # Replies take Telegram's budget first; the push sender gets what they leave (with no
+        # sender there is no budget to share: nothing on a reply's path).
+        if settings.push_enabled:
+            self.bot.session.middleware(BudgetMiddleware(self.services.pacer))
         self.guard = UpdateGuard()
         self.dp = create_dispatcher(settings, self.services, self.guard, throttle_timer)
         self.services.push = create_push_engine(settings, self.services, self.dp)

@@ -256,7 +256,7 @@ async def reserve_delivery(
             user_id=user_id,
             local_date=local_date,
             status=SENDING,
-            reason=holder[:32],
+            reason=holder,
             due_at=due_at,
             finished_at=now,
         )
@@ -308,7 +308,7 @@ async def reserve_deliveries(
                         "user_id": item.user_id,
                         "local_date": item.local_date,
                         "status": SENDING,
-                        "reason": holder[:32],
+                        "reason": holder,
                         "due_at": item.due_at,
                         "finished_at": now,
                     }
@@ -354,9 +354,9 @@ async def _retake(
             PushDelivery.user_id == user_id,
             PushDelivery.local_date == local_date,
             PushDelivery.status == SENDING,
-            or_(PushDelivery.reason == holder[:32], PushDelivery.finished_at < stale_before),
+            or_(PushDelivery.reason == holder, PushDelivery.finished_at < stale_before),
         )
-        .values(reason=holder[:32], finished_at=now)
+        .values(reason=holder, finished_at=now)
         .returning(PushDelivery.id)
     )
     delivery_id = retaken.scalar_one_or_none()
@@ -372,17 +372,18 @@ async def _retake(
     return Reservation("busy" if status == SENDING else "done", None, status)
 
 
+def _ours(holder: str, *delivery: Any) -> Any:
+    """The delivery records ``delivery`` selects that are still ``holder``'s reservations."""
+    return and_(*delivery, PushDelivery.status == SENDING, PushDelivery.reason == holder)
+
+
 async def renew_reservation(
     session: AsyncSession, delivery_id: int, holder: str, now: datetime
 ) -> bool:
     """Before another attempt of the same message (after a 429 pause): still ours?"""
     result = await session.execute(
         update(PushDelivery)
-        .where(
-            PushDelivery.id == delivery_id,
-            PushDelivery.status == SENDING,
-            PushDelivery.reason == holder[:32],
-        )
+        .where(_ours(holder, PushDelivery.id == delivery_id))
         .values(finished_at=now)
     )
     return bool(getattr(result, "rowcount", 0))
@@ -392,11 +393,7 @@ async def cancel_reservation(session: AsyncSession, delivery_id: int, holder: st
     """Nothing was delivered (a stop during a 429 pause, a network error): drop this
     sender's reservation, so a later attempt reserves afresh."""
     result = await session.execute(
-        delete(PushDelivery).where(
-            PushDelivery.id == delivery_id,
-            PushDelivery.status == SENDING,
-            PushDelivery.reason == holder[:32],
-        )
+        delete(PushDelivery).where(_ours(holder, PushDelivery.id == delivery_id))
     )
     return bool(getattr(result, "rowcount", 0))
 
@@ -420,11 +417,7 @@ async def finish_delivery(
     changed: the sender that took it over records it)."""
     result = await session.execute(
         update(PushDelivery)
-        .where(
-            PushDelivery.id == delivery_id,
-            PushDelivery.status == SENDING,
-            PushDelivery.reason == holder[:32],
-        )
+        .where(_ours(holder, PushDelivery.id == delivery_id))
         .values(status=status, reason=reason, finished_at=now)
     )
     if not getattr(result, "rowcount", 0):
@@ -486,11 +479,7 @@ async def finish_sent(
         by_id = {item.delivery_id: item for item in chunk}
         result = await session.execute(
             update(PushDelivery)
-            .where(
-                PushDelivery.id.in_(list(by_id)),
-                PushDelivery.status == SENDING,
-                PushDelivery.reason == holder[:32],
-            )
+            .where(_ours(holder, PushDelivery.id.in_(list(by_id))))
             .values(status=SENT, reason=None, finished_at=now)
             .returning(PushDelivery.id)
             .execution_options(synchronize_session=False)
@@ -535,14 +524,6 @@ async def release_lease(session: AsyncSession, name: str, holder: str) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-async def lease_holder(session: AsyncSession, name: str, now: datetime) -> str | None:
-    """Who holds the lease now (None: free or expired)."""
-    result = await session.execute(
-        select(Lease.holder).where(Lease.name == name, Lease.expires_at >= now)
-    )
-    return result.scalar_one_or_none()
-
-
 # -- counts: /metrics -----------------------------------------------------------------------
 
 
@@ -560,17 +541,6 @@ async def push_backlog(session: AsyncSession, now: datetime) -> Backlog:
     )
     count, oldest = result.one()
     return Backlog(int(count), oldest)
-
-
-async def deliveries_of(session: AsyncSession, user_id: int) -> list[tuple[date, str, str | None]]:
-    """(local date, status, reason) of a user's delivery records, oldest first (tests,
-    support)."""
-    result = await session.execute(
-        select(PushDelivery.local_date, PushDelivery.status, PushDelivery.reason)
-        .where(PushDelivery.user_id == user_id)
-        .order_by(PushDelivery.local_date)
-    )
-    return [(day, status, reason) for day, status, reason in result]
 
 
 async def subscriber_languages(session: AsyncSession) -> set[str]:

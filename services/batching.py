@@ -128,24 +128,21 @@ class CountsFlusher(PeriodicFlusher, Generic[K]):
         flush asked for while the loop's is under way returns once that one is committed
         too (/stats reads the table right after)."""
         async with self._writing:
-            return await self._flush()
-
-    async def _flush(self) -> int:
-        if not self._pending:
+            if not self._pending:
+                self.last_flush_ok = time.monotonic()
+                return 0
+            if self._sessionmaker is None:
+                raise RuntimeError(f"{type(self).__name__} has no database to flush to")
+            # Swap before the first await: counts added during the write land in the new dict.
+            batch, self._pending = self._pending, {}
+            try:
+                async with self._sessionmaker() as session, session.begin():
+                    await self._write(session, batch)
+            except BaseException:
+                for key, count in batch.items():  # put back, added to what came in meanwhile
+                    self._pending[key] = self._pending.get(key, 0) + count
+                raise
+            written = sum(batch.values())
+            self.flushed_total += written
             self.last_flush_ok = time.monotonic()
-            return 0
-        if self._sessionmaker is None:
-            raise RuntimeError(f"{type(self).__name__} has no database to flush to")
-        # Swap before the first await: counts added during the write land in the new dict.
-        batch, self._pending = self._pending, {}
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                await self._write(session, batch)
-        except BaseException:
-            for key, count in batch.items():  # put back, added to what came in meanwhile
-                self._pending[key] = self._pending.get(key, 0) + count
-            raise
-        written = sum(batch.values())
-        self.flushed_total += written
-        self.last_flush_ok = time.monotonic()
-        return written
+            return written

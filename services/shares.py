@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -113,7 +112,6 @@ class ShareCounter(CountsFlusher[counters.CounterKey]):
         super().__init__(sessionmaker, interval=interval)
         self._clock = clock
         self.totals: dict[str, int] = {}  # every counter and inline_query, inline_answer
-        self._writing = asyncio.Lock()
 
     def count(self, name: Counter) -> None:
         self._add((self._clock.today(), name.value))

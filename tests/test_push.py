@@ -593,3 +593,16 @@ async def test_a_claim_returns_each_users_own_languages(
         (FIRST + 2, None, None),
         (FIRST + 3, None, None),
     ]
+
+
+def test_replies_alone_do_not_grow_the_pacers_memory_of_chats() -> None:
+    """Every reply holds its chat's second; with no push sent (the sender idle) the chats
+    whose second has passed are still dropped, so a busy bot's pacer stays small."""
+    at = [0.0]
+    pacer = SendPacer(25.0, timer=lambda: at[0])
+    for chat in range(20_000):
+        at[0] = chat * 0.01  # 100 replies a second, each to a new chat
+        pacer.spend(chat)
+        pacer.sent(chat)
+    assert len(pacer._chat_next) <= 4097
+    assert pacer._chat_next[19_999] == at[0] + 1.0  # the latest chat still holds its second

@@ -208,10 +208,6 @@ class PushEngine:
         if self._task is None:
             self._task = asyncio.create_task(self._main(), name="push-sender")
 
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
     async def stop(self, grace: float = 10.0) -> None:
         """Graceful stop: the messages in flight finish (at most ``grace`` seconds), the
         rest of the claimed rows are released, then the lease."""

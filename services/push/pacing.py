@@ -66,21 +66,17 @@ class SendPacer:
         self._tokens = max(self._tokens - 1.0, -self.rate)
         self.interactive += 1
         if chat_id is not None:
-            self._chat_next[chat_id] = now + self.per_chat_interval
+            self._hold_chat(chat_id, now)
 
     def sent(self, chat_id: int) -> None:
         """An interactive send to ``chat_id`` has been answered: its second counts from
         now (Telegram saw it at some instant up to now, not when it left)."""
-        self._chat_next[chat_id] = self._timer() + self.per_chat_interval
+        self._hold_chat(chat_id, self._timer())
 
     def pause(self, seconds: float) -> None:
         """Telegram answered 429 with ``retry_after``: the sender sends nothing until then."""
         self.pauses += 1
         self._paused_until = max(self._paused_until, self._timer() + max(0.0, seconds))
-
-    @property
-    def paused_for(self) -> float:
-        return max(0.0, self._paused_until - self._timer())
 
     # -- the sender: waits its turn -----------------------------------------------------
 
@@ -104,9 +100,7 @@ class SendPacer:
                 )
                 if wait <= 0:
                     self._tokens -= 1.0
-                    self._chat_next[chat_id] = now + self.per_chat_interval
-                    if len(self._chat_next) > _SWEEP_AT:
-                        self._sweep(now)
+                    self._hold_chat(chat_id, now)
                     return
                 await self._sleep(wait)
 
@@ -114,5 +108,9 @@ class SendPacer:
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
         self._updated = now
 
-    def _sweep(self, now: float) -> None:
-        self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
+    def _hold_chat(self, chat_id: int, now: float) -> None:
+        """``chat_id``'s next send is a second from ``now``; the chats whose second has passed
+        are dropped now and then (replies add one per chat answered)."""
+        self._chat_next[chat_id] = now + self.per_chat_interval
+        if len(self._chat_next) > _SWEEP_AT:
+            self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
