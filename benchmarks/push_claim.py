@@ -9,7 +9,7 @@ an index scan on ``ix_subscriptions_next_due``) and of the whole claim statement
 ``--reps`` claims of ``PUSH_BATCH_SIZE`` rows through ``db/push.claim_due`` (one
 UPDATE … RETURNING with the users' languages) as a sender makes them during the wave: each
 claim takes the next batch and commits, then its rows are moved on to tomorrow (untimed, as
-delivering them does). Timed: the statement, and begin → COMMIT (goal: p99 < 10 ms).
+delivering them does). Timed: checkout + statement, and on to the COMMIT (goal: p99 < 10 ms).
 
     .venv/bin/python -m benchmarks.push_claim            # 1,000,000 rows, 3 runs of 1,000 claims
     .venv/bin/python -m benchmarks.push_claim --smoke    # 20,000 rows (10,000 due), 100 claims
@@ -115,7 +115,7 @@ async def _explain_one(url: str, now: datetime, batch: int, which: str) -> str:
 
 async def time_claims(url: str, now: datetime, batch: int, reps: int) -> dict[str, Any]:
     """A wave in progress: each claim takes the next ``batch`` due rows and commits (timed:
-    the statement, and the whole transaction to its COMMIT), then those rows are "delivered"
+    the pool checkout and statement, and on to the COMMIT), then those rows are "delivered"
     (untimed: moved on to tomorrow and unclaimed, as ``finish_sent`` does), so the next claim
     walks the index past them as the sender's does, dead row versions and all."""
     engine = create_engine(url)

@@ -366,8 +366,9 @@ async def test_a_flush_waits_for_the_write_under_way(
     async with sessionmaker() as blocker, blocker.begin():
         await blocker.execute(text("LOCK TABLE horoscope_views IN EXCLUSIVE MODE"))
         first = asyncio.create_task(cache.views.flush())  # swaps the count, then waits
-        while not await _waiting_on_a_lock(sessionmaker):
-            pass  # each look is a round trip: the flush gets its turns meanwhile
+        async with asyncio.timeout(30):  # a failure, not a hang, if it never waits
+            while not await _waiting_on_a_lock(sessionmaker):
+                pass  # each look is a round trip: the flush gets its turns meanwhile
         second = asyncio.create_task(cache.views.flush())  # nothing new pending
         await asyncio.sleep(0)  # one turn of the loop: enough to return, were it not waiting
         assert not second.done()
@@ -380,7 +381,10 @@ async def test_a_flush_waits_for_the_write_under_way(
 async def _waiting_on_a_lock(sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
     async with sessionmaker() as session:
         result = await session.execute(
-            text("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'relation'")
+            text(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'relation'"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
         )
         return bool(result.scalar_one())
 

@@ -594,6 +594,9 @@ async def test_subscribe_push_arrives_stop_in_chromium(page: Any, sandbox: Sandb
     await expect(page.locator("#due-now-answer")).to_have_text(
         "You unsubscribed: send /subscribe to get the daily horoscope again."
     )
+    # Stopped, with nothing due: no pass of the sender can pick it up again.
+    stopped = await sandbox.app.services.subscriptions.get(ALICE)
+    assert stopped is not None and (stopped.state, stopped.next_due) == ("stopped", None)
     await engine.settle()  # a whole pass of the sender after the stop: nothing for Alice
     assert len([c for c in tg.calls if is_push(c)]) == 1
     await screenshot(page, "sandbox-subscribe-7-stopped.png")

@@ -439,14 +439,12 @@ async def test_make_my_next_delivery_due_now(
             assert (status, answer["status"]) == (200, "done")
             now = await subscriptions.get(1001)
             assert now is not None and now.next_due is not None
-            # Due at the latest 07:30 that has come in Yekaterinburg: the sender's plan delivers
-            # that local date now.
+            # Due at the latest 07:30 that has come in Yekaterinburg (+05, the clock at 14:00
+            # there): 07:30 that day. The sender's plan delivers that local date now.
             zone = ZoneInfo("Asia/Yekaterinburg")
-            here = clock.utc_now().astimezone(zone).date()
-            due = local_due(here, time(7, 30), zone)
-            if due > clock.utc_now():
-                due = local_due(here - timedelta(days=1), time(7, 30), zone)
-            assert utc(now.next_due) == due <= clock.utc_now()
+            assert clock.utc_now() == datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
+            due = datetime(2026, 6, 15, 2, 30, tzinfo=UTC)
+            assert utc(now.next_due) == due
             assert answer["next_due"] == due.isoformat()
             assert (now.sign, now.push_time, now.timezone, now.state) == (
                 "leo",
